@@ -1,0 +1,126 @@
+# tmplkit — build, test, install.  `make check` and `make demo` install missing build
+# dependencies first (see `deps`), so on a fresh Debian machine they are all the set-up.
+
+PREFIX     ?= /usr/local
+BINDIR     ?= $(PREFIX)/bin
+MANDIR     ?= $(PREFIX)/share/man/man1
+DATADIR    ?= $(PREFIX)/share/tmplkit
+DESTDIR    ?=
+CONFORMANCE ?= ../shared/conformance
+
+CC         ?= cc
+PKGS       := yaml-0.1 libpcre2-8
+DEB_PKGS   := libyaml-dev libpcre2-dev pkg-config
+OPT        ?= -O2 -g
+WARN       := -Wall -Wextra -Wpedantic -Wshadow -Wstrict-prototypes -Wmissing-prototypes
+BASE_CFLAGS = -std=c11 -D_POSIX_C_SOURCE=200809L -D_DEFAULT_SOURCE $(WARN) $(OPT)
+# Recursively expanded on purpose: pkg-config is asked only when a recipe runs, after `deps`.
+PKG_CFLAGS  = $(shell pkg-config --cflags $(PKGS) 2>/dev/null)
+PKG_LIBS    = $(shell pkg-config --libs $(PKGS) 2>/dev/null)
+ALL_CFLAGS  = $(BASE_CFLAGS) $(PKG_CFLAGS) $(EXTRA_CFLAGS) $(CFLAGS)
+ALL_LDFLAGS = $(EXTRA_LDFLAGS) $(LDFLAGS)
+LIBS_LINK   = $(PKG_LIBS) -lm
+
+B          ?= build
+TOOLS      := config-validate
+LIB_SRC    := $(sort $(wildcard lib/*.c))
+LIB_OBJ    := $(LIB_SRC:%.c=$(B)/%.o)
+UNIT_SRC   := $(sort $(wildcard tests/unit/test_*.c))
+UNIT_BIN   := $(UNIT_SRC:tests/unit/%.c=$(B)/tests/%)
+CONF_BIN   := $(B)/tests/conf_jsontestsuite
+BINS       := $(TOOLS:%=$(B)/bin/%)
+
+.PHONY: all build deps check test unit golden conformance check-asan demo bench install \
+        uninstall clean static valgrind
+
+all: deps
+	@$(MAKE) --no-print-directory build
+
+build: $(BINS) $(UNIT_BIN) $(CONF_BIN)
+
+# Installs the build dependencies when they are missing: with apt-get as root,
+# otherwise prints the command to run and fails.
+deps:
+	@if command -v pkg-config >/dev/null 2>&1 && pkg-config --exists $(PKGS) \
+	    && command -v $(firstword $(CC)) >/dev/null 2>&1; then :; \
+	elif [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null 2>&1; then \
+	    echo "deps: installing $(DEB_PKGS)"; \
+	    DEBIAN_FRONTEND=noninteractive apt-get update -qq && \
+	    DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends gcc make libc6-dev $(DEB_PKGS) >/dev/null; \
+	else \
+	    echo "deps: missing build dependencies; run:"; \
+	    echo "  sudo apt-get install gcc make libc6-dev $(DEB_PKGS)"; \
+	    exit 1; \
+	fi
+
+$(B)/lib/%.o: lib/%.c lib/*.h
+	@mkdir -p $(@D)
+	$(CC) $(ALL_CFLAGS) -c $< -o $@
+
+$(B)/libtmplkit.a: $(LIB_OBJ)
+	@rm -f $@
+	ar rcs $@ $^
+
+$(B)/tools/%.o: tools/%.c lib/*.h
+	@mkdir -p $(@D)
+	$(CC) $(ALL_CFLAGS) -c $< -o $@
+
+$(B)/bin/%: $(B)/tools/%.o $(B)/libtmplkit.a
+	@mkdir -p $(@D)
+	$(CC) $(ALL_LDFLAGS) $^ $(LIBS_LINK) -o $@
+
+$(B)/tests/%: tests/unit/%.c tests/unit/unit.h $(B)/libtmplkit.a
+	@mkdir -p $(@D)
+	$(CC) $(ALL_CFLAGS) $(ALL_LDFLAGS) $< $(B)/libtmplkit.a $(LIBS_LINK) -o $@
+
+$(B)/tests/conf_%: tests/conformance/conf_%.c $(B)/libtmplkit.a
+	@mkdir -p $(@D)
+	$(CC) $(ALL_CFLAGS) $(ALL_LDFLAGS) $< $(B)/libtmplkit.a $(LIBS_LINK) -o $@
+
+check: deps
+	@$(MAKE) --no-print-directory build
+	@B=$(B) CONFORMANCE=$(CONFORMANCE) sh tests/run-all.sh
+
+# The same suites, built and run under AddressSanitizer and UBSan.
+check-asan: deps
+	@$(MAKE) --no-print-directory B=build-asan OPT="-O1 -g -fsanitize=address,undefined -fno-omit-frame-pointer -fno-sanitize-recover=all" \
+	    EXTRA_LDFLAGS="-fsanitize=address,undefined" build
+	@B=build-asan CONFORMANCE=$(CONFORMANCE) ASAN_OPTIONS=detect_leaks=1 sh tests/run-all.sh
+
+# The unit tests under valgrind's memcheck.
+valgrind: deps
+	@$(MAKE) --no-print-directory build
+	@B=$(B) VALGRIND=1 sh tests/run-unit.sh
+
+test: build
+	@B=$(B) CONFORMANCE=$(CONFORMANCE) sh tests/run-all.sh
+
+conformance: deps
+	@$(MAKE) --no-print-directory build
+	@B=$(B) CONFORMANCE=$(CONFORMANCE) sh tests/run-conformance.sh
+
+demo: deps
+	@$(MAKE) --no-print-directory build
+	@B=$(B) sh tests/demo.sh
+
+bench: deps
+	@$(MAKE) --no-print-directory build
+	@B=$(B) sh tests/bench/run.sh
+
+# Statically linked binaries for air-gapped machines: copy one file, run it.
+static: deps
+	@$(MAKE) --no-print-directory B=build-static EXTRA_LDFLAGS=-static build
+	@for t in $(TOOLS); do file build-static/bin/$$t 2>/dev/null || ls -l build-static/bin/$$t; done
+
+install: all
+	install -d $(DESTDIR)$(BINDIR) $(DESTDIR)$(MANDIR) $(DESTDIR)$(DATADIR)
+	install -m 755 $(BINS) $(DESTDIR)$(BINDIR)
+	install -m 644 $(TOOLS:%=tools/%.1) $(DESTDIR)$(MANDIR)
+	cp -R rules/. $(DESTDIR)$(DATADIR)/
+
+uninstall:
+	rm -f $(TOOLS:%=$(DESTDIR)$(BINDIR)/%) $(TOOLS:%=$(DESTDIR)$(MANDIR)/%.1)
+	rm -rf $(DESTDIR)$(DATADIR)
+
+clean:
+	rm -rf build build-asan build-static

@@ -1,0 +1,58 @@
+/* diag: findings (severity, rule id, message, file, byte span) and their renderers:
+ * gcc-style text, plain JSON and SARIF 2.1.0. */
+#ifndef TK_DIAG_H
+#define TK_DIAG_H
+#include "out.h"
+#include <stddef.h>
+
+typedef enum severity { SEV_NOTE, SEV_WARNING, SEV_ERROR } severity;
+
+typedef struct finding {
+    severity sev;
+    char *rule;             /* stable rule id, owned */
+    char *message;          /* owned; never holds a secret's value */
+    char *file;             /* display name, owned */
+    size_t start, end;      /* byte span, or JSON_NOPOS-like (size_t)-1 when the finding has none */
+    size_t line, col;       /* 1-based once resolved; 0 when unknown */
+} finding;
+
+typedef struct diag_list {
+    finding *v;
+    size_t n, cap;
+    size_t count[3];        /* findings per severity */
+} diag_list;
+
+/* Metadata of a rule for SARIF: id, one-line description and help text (static strings). */
+typedef struct diag_rule {
+    const char *id, *summary, *help;
+} diag_rule;
+
+/* Adds a finding (message printf-formatted) and returns it; position unresolved. */
+finding *diag_add(diag_list *d, severity sev, const char *rule, const char *file, size_t start, size_t end,
+                  const char *fmt, ...) __attribute__((format(printf, 7, 8)));
+
+/* Computes line and column of findings [from, d->n) from the source they point into. */
+void diag_resolve(diag_list *d, size_t from, const char *src, size_t len);
+
+/* Frees every finding; the list is empty and reusable. */
+void diag_free(diag_list *d);
+
+/* Returns the word for a severity: "error", "warning" or "note". */
+const char *severity_name(severity s);
+
+/* Writes every finding as "PROG: FILE:LINE:COL: SEVERITY: MESSAGE [RULE]" lines. */
+void diag_render_text(const diag_list *d, const char *prog, out *o);
+
+/* Writes one finding in the text form. */
+void diag_render_one(const finding *f, const char *prog, out *o);
+
+/* Writes {"tool":..,"findings":[..],"summary":{..}} with extra members from extra_json
+ * (a pre-rendered JSON object body such as "\"files\":[...]", or NULL). */
+void diag_render_json(const diag_list *d, const char *tool, const char *extra_json, out *o);
+
+/* Writes a SARIF 2.1.0 log with one run: the rules of the catalog that findings use,
+ * (rules missing from the catalog get their id as description), then the results. */
+void diag_render_sarif(const diag_list *d, const char *tool, const char *version, const diag_rule *catalog,
+                       size_t ncatalog, out *o);
+
+#endif

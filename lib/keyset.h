@@ -1,0 +1,46 @@
+/* keyset: the member names of the objects currently open in a streaming parse, to spot
+ * duplicates without building a tree. */
+#ifndef TK_KEYSET_H
+#define TK_KEYSET_H
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+typedef struct keyrec {
+    const char *key;
+    size_t len;
+    size_t at;          /* offset of the name's opening quote */
+} keyrec;
+
+typedef struct keyset_level {
+    size_t base;        /* first record of this object in recs */
+    size_t *slots;      /* hash of record index + 1, built once the object grows large */
+    size_t cap;
+    bool built;         /* slots hold this object's names */
+} keyset_level;
+
+typedef struct keyset {
+    bool icase;
+    keyrec *recs;
+    size_t n, cap;
+    keyset_level *levels;
+    size_t depth, max_levels;
+} keyset;
+
+/* Sets up an empty keyset; icase compares names ignoring ASCII case. */
+void keyset_init(keyset *ks, bool icase);
+
+/* Opens a new object level. */
+void keyset_push(keyset *ks);
+
+/* Closes the innermost object, forgetting its names. */
+void keyset_pop(keyset *ks);
+
+/* Adds a name to the innermost object; returns the earlier record with the same name,
+ * or NULL when the name is new there. */
+const keyrec *keyset_add(keyset *ks, const char *key, size_t len, size_t at);
+
+/* Frees everything. */
+void keyset_free(keyset *ks);
+
+#endif

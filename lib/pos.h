@@ -1,0 +1,15 @@
+/* pos: turns byte offsets into 1-based line and column numbers, only when printing. */
+#ifndef TK_POS_H
+#define TK_POS_H
+#include <stddef.h>
+
+typedef struct pos {
+    size_t line;    /* 1-based */
+    size_t col;     /* 1-based, counted in Unicode characters (code points) */
+} pos;
+
+/* Returns the line and column of byte offset off in src[0..len) (off is clamped to len).
+ * Lines end at LF; a CR before it is part of the line's end, not a column. */
+pos pos_of(const char *src, size_t len, size_t off);
+
+#endif

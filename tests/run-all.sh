@@ -1,0 +1,10 @@
+#!/bin/sh
+# Runs every suite and ends with the line "N passed, N failed, N skipped".
+. "$(dirname "$0")/lib.sh"
+COUNTS=$(mktemp "${TMPDIR:-/tmp}/tmplkit-counts.XXXXXX")
+export COUNTS B CONFORMANCE
+trap 'rm -f "$COUNTS"' EXIT
+sh "$TOP/tests/run-unit.sh"
+sh "$TOP/tests/run-golden.sh"
+sh "$TOP/tests/run-conformance.sh"
+awk '{p += $1; f += $2; s += $3} END {printf "%d passed, %d failed, %d skipped\n", p, f, s; exit f > 0}' "$COUNTS"

@@ -1,0 +1,28 @@
+#!/bin/sh
+# Runs the public conformance suites from $CONFORMANCE (default ../shared/conformance);
+# a missing suite is skipped with a message, not failed.
+. "$(dirname "$0")/lib.sh"
+: "${CONFORMANCE:=../shared/conformance}"
+case "$CONFORMANCE" in /*) ;; *) CONFORMANCE="$TOP/$CONFORMANCE" ;; esac
+status=0
+run_suite() {  # run_suite NAME PATH COMMAND...
+    name=$1 path=$2
+    shift 2
+    if [ ! -e "$path" ]; then
+        echo "conformance $name: skipped ($path not found)"
+        record 0 0 1
+        return
+    fi
+    out=$("$@" "$path")
+    rc=$?
+    echo "$out"
+    line=$(echo "$out" | tail -n 1)
+    p=$(echo "$line" | sed -n 's/.*: \([0-9]*\) passed, \([0-9]*\) failed.*/\1/p')
+    f=$(echo "$line" | sed -n 's/.*: \([0-9]*\) passed, \([0-9]*\) failed.*/\2/p')
+    [ -n "$p" ] || { p=0; f=1; }
+    [ "$rc" = 0 ] || [ "$f" != 0 ] || f=1
+    record "$p" "$f" 0
+    [ "$f" = 0 ] || status=1
+}
+run_suite jsontestsuite "$CONFORMANCE/JSONTestSuite/test_parsing" "$TOP/$B/tests/conf_jsontestsuite"
+exit $status

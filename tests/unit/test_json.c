@@ -1,0 +1,244 @@
+/* Unit tests of the JSON core: parser, positions, numbers, writer styles and edits. */
+#include "../../lib/buf.h"
+#include "../../lib/json.h"
+#include "../../lib/json_dup.h"
+#include "../../lib/json_num.h"
+#include "../../lib/json_write.h"
+#include "../../lib/oom.h"
+#include "../../lib/pos.h"
+#include "unit.h"
+#include <stdlib.h>
+
+static json_doc *parse(const char *s)
+{
+    json_error err;
+    json_doc *d = json_parse(s, strlen(s), NULL, &err);
+    if (!d)
+        fprintf(stderr, "parse failed: %s at %zu\n", err.msg, err.offset);
+    return d;
+}
+
+/* Returns the parse error message for s, with its offset in *off. */
+static const char *parse_error(const char *s, size_t n, size_t *off)
+{
+    static json_error err;
+    json_doc *d = json_parse(s, n, NULL, &err);
+    if (d) {
+        json_doc_free(d);
+        return "(accepted)";
+    }
+    *off = err.offset;
+    return err.msg;
+}
+
+/* Writes doc with the given style into a malloc'd string. */
+static char *write_doc(const json_doc *d, const json_style *st)
+{
+    buf b = BUF_INIT;
+    out *o = xmalloc(sizeof *o);
+    out_init_mem(o, &b);
+    json_write(d, NULL, st, o);
+    out_flush(o);
+    free(o);
+    return buf_detach(&b, NULL);
+}
+
+static char *roundtrip(const char *s)
+{
+    json_doc *d = parse(s);
+    if (!d)
+        return NULL;
+    json_style st;
+    json_style_detect(d, &st);
+    char *r = write_doc(d, &st);
+    json_doc_free(d);
+    return r;
+}
+
+static void test_styles_roundtrip(void)
+{
+    static const char *const docs[] = {
+        /* Azure portal export: 4 spaces, CRLF-free, empty containers inline */
+        "{\n    \"$schema\": \"x\",\n    \"parameters\": {},\n    \"resources\": [\n        {\n            \"a\": []\n        }\n    ]\n}",
+        /* Python json.dump(indent=2), no final newline, escapes kept */
+        "{\n  \"name\": \"caf\\u00e9\",\n  \"n\": [\n    1.0,\n    1e400,\n    12345678901234567890\n  ]\n}",
+        /* same with a final newline */
+        "{\n  \"a\": true\n}\n",
+        /* Go MarshalIndent with tabs */
+        "{\n\t\"Servers\": [\n\t\t{\n\t\t\t\"ServerURL\": \"https://x\\u003cy\"\n\t\t}\n\t]\n}",
+        /* jq default */
+        "[\n  {\n    \"a\": null\n  },\n  {}\n]\n",
+        /* compact and python's one-line json.dumps */
+        "{\"a\":[1,2,{\"b\":\"\\/\"}]}",
+        "{\"a\": [1, 2], \"b\": {\"c\": false}}",
+        /* CRLF line ends, leading white space */
+        "  {\r\n    \"a\": 1\r\n}\r\n",
+        "\"scalar\"\n",
+        "-0.0e+5",
+    };
+    for (size_t i = 0; i < sizeof docs / sizeof *docs; i++) {
+        char *r = roundtrip(docs[i]);
+        CHECK_STR(r, docs[i]);
+        free(r);
+    }
+}
+
+static void test_positions(void)
+{
+    const char *s = "{\n  \"k\": \"é\", \"x\": [1, 2]\n}";
+    json_doc *d = parse(s);
+    json_node *x = json_get(d->root, "x", 1);
+    CHECK(x && x->type == JSON_ARRAY && json_count(x) == 2);
+    pos p = pos_of(s, strlen(s), json_key_offset(d, x));
+    CHECK(p.line == 2 && p.col == 13);   /* columns count characters: é is one */
+    p = pos_of(s, strlen(s), json_at(x, 1)->start);
+    CHECK(p.line == 2 && p.col == 22);
+    CHECK(json_end(d, x) == (size_t)(strstr(s, "]") - s) + 1);
+    json_doc_free(d);
+}
+
+static void test_errors(void)
+{
+    size_t off = 0;
+    CHECK_STR(parse_error("{\"a\":1,}", 8, &off), "trailing comma before '}'");
+    CHECK(off == 6);
+    CHECK_STR(parse_error("[1,]", 4, &off), "trailing comma before ']'");
+    CHECK_STR(parse_error("{a:1}", 5, &off), "member name must be a double-quoted string");
+    CHECK_STR(parse_error("// c\n{}", 7, &off), "comments are not allowed in JSON");
+    CHECK_STR(parse_error("", 0, &off), "empty input: a JSON value was expected");
+    CHECK_STR(parse_error("\xEF\xBB\xBF{}", 5, &off), "byte order mark (U+FEFF) at start of input is not allowed in JSON");
+    CHECK_STR(parse_error("{} x", 4, &off), "trailing content after the JSON value");
+    CHECK(off == 3);
+    CHECK_STR(parse_error("[\"a\0\"]", 6, &off), "control character U+0000 in string must be escaped");
+    CHECK_STR(parse_error("[\"\xff\"]", 5, &off), "invalid UTF-8 byte 0xFF in string");
+    CHECK_STR(parse_error("[01]", 4, &off), "leading zero in number");
+    CHECK_STR(parse_error("[NaN]", 5, &off), "invalid literal 'NaN' (JSON has only true, false, null, numbers and strings)");
+    CHECK_STR(parse_error("['a']", 5, &off), "strings must use double quotes, not single quotes");
+    CHECK_STR(parse_error("[\"\\ud800\"]", 10, &off), "lone high surrogate \\uD800 (no UTF-8 encoding exists)");
+    CHECK_STR(parse_error("{\"a\" 1}", 7, &off), "unexpected '1', expected ':' after the member name");
+    CHECK_STR(parse_error("[1", 2, &off), "unexpected end of input, expected ',' or ']' after an element");
+}
+
+static void test_deep_nesting(void)
+{
+    size_t n = 1000000;
+    char *s = xmalloc(n);
+    memset(s, '[', n);
+    size_t off = 0;
+    CHECK_STR(parse_error(s, n, &off), "nesting deeper than 1000 levels");
+    CHECK(off == 1000);
+    json_parse_opts po = {0, true, NULL, false, NULL};
+    json_error err;
+    CHECK(json_parse(s, n, &po, &err) == NULL);
+    free(s);
+}
+
+static void test_numbers(void)
+{
+    CHECK(json_num_cmp("1", 1, "1.0", 3) == 0);
+    CHECK(json_num_cmp("10e-1", 5, "1", 1) == 0);
+    CHECK(json_num_cmp("-0", 2, "0.0", 3) == 0);
+    CHECK(json_num_cmp("2", 1, "10", 2) < 0);
+    CHECK(json_num_cmp("-2", 2, "-10", 3) > 0);
+    CHECK(json_num_cmp("12345678901234567890", 20, "12345678901234567891", 20) < 0);
+    CHECK(json_num_cmp("1e400", 5, "1e399", 5) > 0);
+    CHECK(json_num_cmp("0.001", 5, "1e-3", 4) == 0);
+    CHECK(json_num_is_integer("2.0", 3) && json_num_is_integer("1e3", 3) && !json_num_is_integer("1.5", 3));
+    long long v = 0;
+    CHECK(json_num_to_int("2147483647", 10, -2147483648LL, 2147483647LL, &v) && v == 2147483647LL);
+    CHECK(!json_num_to_int("2147483648", 10, -2147483648LL, 2147483647LL, &v));
+    CHECK(!json_num_to_int("1.5", 3, 0, 10, &v));
+    CHECK(json_num_valid("-0.5e+3", 7) && !json_num_valid("01", 2) && !json_num_valid("1.", 2));
+}
+
+static void test_edits(void)
+{
+    const char *s = "{\n    \"keep\": {\n        \"a\": [\n            1\n        ]\n    },\n    \"drop\": 1,\n    \"s\": \"x\\n\"\n}";
+    json_doc *d = parse(s);
+    json_style st;
+    json_style_detect(d, &st);
+    json_node *root = d->root;
+    json_remove(json_get(root, "drop", 4));
+    json_node *arr = json_new(d, JSON_ARRAY);
+    json_append(d, arr, NULL, 0, json_new_string(d, "q\"", 2));
+    json_append(d, arr, NULL, 0, json_new_number(d, "2.50", 4));
+    json_append(d, root, "new", 3, arr);
+    json_rename(d, json_get(root, "keep", 4), "kept", 4);
+    char *w = write_doc(d, &st);
+    CHECK_STR(w, "{\n    \"kept\": {\n        \"a\": [\n            1\n        ]\n    },\n    \"s\": \"x\\n\",\n"
+                 "    \"new\": [\n        \"q\\\"\",\n        2.50\n    ]\n}");
+    free(w);
+    /* Insert before the first member, replace a value, remove the last. */
+    json_insert(d, root, json_first(root), "first", 5, json_new(d, JSON_NULL));
+    json_replace(json_get(root, "s", 1), json_new(d, JSON_TRUE));
+    json_remove(json_last(root));
+    w = write_doc(d, &st);
+    CHECK_STR(w, "{\n    \"first\": null,\n    \"kept\": {\n        \"a\": [\n            1\n        ]\n    },\n    \"s\": true\n}");
+    free(w);
+    CHECK(json_count(root) == 3 && json_index_of(json_get(root, "s", 1)) == 2);
+    /* A fixed style re-lays out everything. */
+    json_style_fixed(&st, 0, false);
+    w = write_doc(d, &st);
+    CHECK_STR(w, "{\"first\":null,\"kept\":{\"a\":[1]},\"s\":true}\n");
+    free(w);
+    json_doc_free(d);
+}
+
+static void test_equal_and_dups(void)
+{
+    json_doc *a = parse("{\"x\": [1, {\"y\": 2.0}], \"z\": null}");
+    json_doc *b = parse("{\"z\": null, \"x\": [1.0, {\"y\": 2}]}");
+    json_doc *c = parse("{\"z\": null, \"x\": [1.0, {\"y\": 3}]}");
+    CHECK(json_equal(a->root, b->root));
+    CHECK(!json_equal(a->root, c->root));
+    json_doc_free(a);
+    json_doc_free(b);
+    json_doc_free(c);
+}
+
+static int dups;
+static void count_dup(void *ctx, const json_node *dup, const json_node *first)
+{
+    (void)ctx;
+    (void)first;
+    dups += dup->key_len > 0;
+}
+
+static void test_duplicates(void)
+{
+    json_doc *d = parse("{\"a\": 1, \"A\": 2, \"b\": {\"c\": 1, \"c\": 2}, \"a\": 3}");
+    dups = 0;
+    json_find_duplicates(d->root, false, count_dup, NULL);
+    CHECK(dups == 2);
+    dups = 0;
+    json_find_duplicates(d->root, true, count_dup, NULL);
+    CHECK(dups == 3);
+    CHECK(json_get(d->root, "a", 1) == json_last(d->root));     /* last one wins */
+    CHECK(json_get_icase(d->root, "B", 1) != NULL);
+    json_doc_free(d);
+    /* A large object goes through the hash table. */
+    buf b = BUF_INIT;
+    buf_puts(&b, "{");
+    for (int i = 0; i < 100; i++)
+        buf_printf(&b, "\"k%d\": %d,", i % 60, i);
+    buf_puts(&b, "\"end\": 0}");
+    d = parse(b.data);
+    dups = 0;
+    json_find_duplicates(d->root, false, count_dup, NULL);
+    CHECK(dups == 40);
+    json_doc_free(d);
+    buf_free(&b);
+}
+
+int main(void)
+{
+    test_styles_roundtrip();
+    test_positions();
+    test_errors();
+    test_deep_nesting();
+    test_numbers();
+    test_edits();
+    test_equal_and_dups();
+    test_duplicates();
+    return unit_summary("unit json");
+}

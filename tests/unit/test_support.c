@@ -1,0 +1,170 @@
+/* Unit tests of the support modules: diag renderers, io, cli, quote, utf8, keyset, arena. */
+#include "../../lib/arena.h"
+#include "../../lib/cli.h"
+#include "../../lib/diag.h"
+#include "../../lib/io.h"
+#include "../../lib/json.h"
+#include "../../lib/keyset.h"
+#include "../../lib/oom.h"
+#include "../../lib/quote.h"
+#include "../../lib/utf8.h"
+#include "unit.h"
+#include <stdlib.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+static char *render(const diag_list *d, int form)
+{
+    buf b = BUF_INIT;
+    out *o = xmalloc(sizeof *o);
+    out_init_mem(o, &b);
+    static const diag_rule cat[] = {{"r1", "rule one", "fix it"}};
+    if (form == 0)
+        diag_render_text(d, "prog", o);
+    else if (form == 1)
+        diag_render_json(d, "prog", NULL, o);
+    else
+        diag_render_sarif(d, "prog", "1.0", cat, 1, o);
+    out_flush(o);
+    free(o);
+    return buf_detach(&b, NULL);
+}
+
+static void test_diag(void)
+{
+    const char *src = "{\n  \"a\": 1\n}";
+    diag_list d = {0};
+    diag_add(&d, SEV_ERROR, "r1", "f.json", 4, 4, "bad '%s'", "a");
+    diag_add(&d, SEV_WARNING, "r2", "my file.json", (size_t)-1, (size_t)-1, "whole file");
+    diag_resolve(&d, 0, src, strlen(src));
+    char *t = render(&d, 0);
+    CHECK_STR(t, "prog: f.json:2:3: error: bad 'a' [r1]\nprog: my file.json: warning: whole file [r2]\n");
+    free(t);
+    t = render(&d, 1);
+    CHECK(strstr(t, "\"line\": 2, \"column\": 3") && strstr(t, "\"summary\": {\"errors\": 1, \"warnings\": 1, \"notes\": 0}"));
+    free(t);
+    t = render(&d, 2);
+    CHECK(strstr(t, "\"version\": \"2.1.0\""));
+    CHECK(strstr(t, "{\"id\": \"r1\", \"shortDescription\": {\"text\": \"rule one\"}, \"help\": {\"text\": \"fix it\"}}"));
+    CHECK(strstr(t, "{\"id\": \"r2\", \"shortDescription\": {\"text\": \"r2\"}"));
+    CHECK(strstr(t, "\"uri\": \"my%20file.json\"}, \"region\": {\"startLine\": 1, \"startColumn\": 1}"));
+    CHECK(strstr(t, "\"ruleId\": \"r1\", \"ruleIndex\": 0, \"level\": \"error\", \"message\": {\"text\": \"bad 'a'\"}"));
+    free(t);
+    diag_free(&d);
+}
+
+static void test_quote(void)
+{
+    buf b = BUF_INIT;
+    quote_into(&b, "a\nb\x1b\xff\xc3\xa9'", 8, 100);
+    CHECK_STR(b.data, "a\\nb\\x1b\\xff\xc3\xa9\\'");
+    buf_clear(&b);
+    quote_into(&b, "abcdef", 6, 3);
+    CHECK_STR(b.data, "abc...");
+    buf_free(&b);
+}
+
+static void test_utf8(void)
+{
+    uint32_t cp;
+    CHECK(utf8_decode((const unsigned char *)"\xc3\xa9", 2, &cp) == 2 && cp == 0xE9);
+    CHECK(utf8_decode((const unsigned char *)"\xc0\xaf", 2, &cp) == 0);        /* overlong */
+    CHECK(utf8_decode((const unsigned char *)"\xed\xa0\x80", 3, &cp) == 0);    /* surrogate */
+    CHECK(utf8_decode((const unsigned char *)"\xf4\x90\x80\x80", 4, &cp) == 0); /* > U+10FFFF */
+    CHECK(utf8_check("ok\xe2\x82", 5) == 2);
+    CHECK(utf8_count("h\xc3\xa9llo", 6) == 5);
+}
+
+static void test_cli(void)
+{
+    long long v;
+    CHECK(cli_number("42", 0, 100, &v) && v == 42);
+    CHECK(!cli_number("4x", 0, 100, &v) && !cli_number("", 0, 100, &v) && !cli_number("101", 0, 100, &v));
+    CHECK(!cli_number("+5", 0, 100, &v) && !cli_number(" 5", 0, 100, &v));
+    char *argv[] = {"t", "-qD", "a=b", "--indent=4", "--", "-x", NULL};
+    cli_spec spec = {"t", "", "", CO_ALL, NULL, NULL, NULL};
+    cli_common c;
+    CHECK(cli_parse(&spec, 6, argv, &c) == -1);
+    CHECK(c.quiet && c.nvars == 1 && !strcmp(c.vars[0].value, "b") && c.indent == 4 && c.indent_set);
+    CHECK(c.noperands == 1 && !strcmp(c.operands[0], "-x"));
+    cli_free(&c);
+}
+
+static void test_io(void)
+{
+    char dir[] = "/tmp/tk-unit-XXXXXX";
+    CHECK(mkdtemp(dir) != NULL);
+    char path[64];
+    snprintf(path, sizeof path, "%s/f.json", dir);
+    FILE *f = fopen(path, "w");
+    fputs("old", f);
+    fclose(f);
+    chmod(path, 0600);
+    io_atomic a;
+    CHECK(io_atomic_open(&a, path) == 0);
+    CHECK(write(a.fd, "new", 3) == 3);
+    io_atomic_abort(&a);
+    buf b = BUF_INIT;
+    CHECK(io_read_all(path, &b) == 0 && !strcmp(b.data, "old"));
+    CHECK(io_atomic_open(&a, path) == 0);
+    CHECK(write(a.fd, "new", 3) == 3);
+    CHECK(io_atomic_commit(&a) == 0);
+    buf_clear(&b);
+    CHECK(io_read_all(path, &b) == 0 && !strcmp(b.data, "new"));
+    struct stat st;
+    CHECK(stat(path, &st) == 0 && (st.st_mode & 0777) == 0600);
+    io_input in;
+    CHECK(io_input_open(&in, path) == 0 && in.len == 3 && !memcmp(in.data, "new", 3));
+    io_input_close(&in);
+    CHECK(io_input_open(&in, dir) != 0);
+    io_input_close(&in);
+    buf_free(&b);
+    unlink(path);
+    rmdir(dir);
+}
+
+static void test_keyset(void)
+{
+    keyset ks;
+    keyset_init(&ks, true);
+    keyset_push(&ks);
+    char names[40][8];
+    int dups = 0;
+    for (int i = 0; i < 40; i++) {
+        snprintf(names[i], sizeof names[i], i < 30 ? "k%d" : "K%d", i % 30);
+        if (keyset_add(&ks, names[i], strlen(names[i]), (size_t)i))
+            dups++;
+    }
+    CHECK(dups == 10);
+    keyset_push(&ks);
+    CHECK(keyset_add(&ks, "k1", 2, 100) == NULL);    /* a nested object is a new scope */
+    keyset_pop(&ks);
+    const keyrec *r = keyset_add(&ks, "k5", 2, 200);
+    CHECK(r && r->at == 5);
+    keyset_free(&ks);
+}
+
+static void test_arena(void)
+{
+    arena a;
+    arena_init(&a);
+    char *big = arena_alloc(&a, 20 << 20);
+    big[(20 << 20) - 1] = 1;
+    char *s = arena_strndup(&a, "abc", 2);
+    CHECK_STR(s, "ab");
+    CHECK(((size_t)arena_alloc(&a, 3) % sizeof(void *)) == 0);
+    arena_free(&a);
+    CHECK(a.head == NULL);
+}
+
+int main(void)
+{
+    test_diag();
+    test_quote();
+    test_utf8();
+    test_cli();
+    test_io();
+    test_keyset();
+    test_arena();
+    return unit_summary("unit support");
+}
