@@ -27,8 +27,10 @@ LIB_SRC    := $(sort $(wildcard lib/*.c))
 LIB_OBJ    := $(LIB_SRC:%.c=$(B)/%.o)
 UNIT_SRC   := $(sort $(wildcard tests/unit/test_*.c))
 UNIT_BIN   := $(UNIT_SRC:tests/unit/%.c=$(B)/tests/%)
-CONF_BIN   := $(B)/tests/conf_jsontestsuite
+CONF_BIN   := $(patsubst tests/conformance/%.c,$(B)/tests/%,$(wildcard tests/conformance/conf_*.c))
 BINS       := $(TOOLS:%=$(B)/bin/%)
+
+.SECONDARY:
 
 .PHONY: all build deps check test unit golden conformance check-asan demo bench install \
         uninstall clean static valgrind

@@ -25,4 +25,6 @@ run_suite() {  # run_suite NAME PATH COMMAND...
     [ "$f" = 0 ] || status=1
 }
 run_suite jsontestsuite "$CONFORMANCE/JSONTestSuite/test_parsing" "$TOP/$B/tests/conf_jsontestsuite"
+run_suite jsonpath "$CONFORMANCE/jsonpath-compliance-test-suite/cts.json" "$TOP/$B/tests/conf_jsonpath"
+run_suite jsonpatch "$CONFORMANCE/json-patch-tests" "$TOP/$B/tests/conf_jsonpatch"
 exit $status

@@ -1,0 +1,174 @@
+#define PCRE2_CODE_UNIT_WIDTH 8
+#include "rx.h"
+#include "oom.h"
+#include <pcre2.h>
+#include <stdlib.h>
+#include <string.h>
+
+/* Enough for any sane config pattern, small enough that a catastrophic one fails in well
+ * under a second. */
+#define DEFAULT_MATCH_LIMIT 1000000UL
+#define DEFAULT_DEPTH_LIMIT 10000U
+
+struct rx {
+    pcre2_code *code;
+    char *source;
+    bool jit;
+};
+
+static unsigned long match_limit = DEFAULT_MATCH_LIMIT;
+static pcre2_match_context *mctx;
+static pcre2_match_data *mdata;
+
+static void ensure_context(void)
+{
+    if (!mctx) {
+        mctx = pcre2_match_context_create(NULL);
+        if (!mctx)
+            tk_oom();
+        pcre2_set_match_limit(mctx, (uint32_t)match_limit);
+        pcre2_set_depth_limit(mctx, DEFAULT_DEPTH_LIMIT);
+    }
+}
+
+void rx_set_match_limit(unsigned long limit)
+{
+    match_limit = limit ? limit : DEFAULT_MATCH_LIMIT;
+    ensure_context();
+    pcre2_set_match_limit(mctx, (uint32_t)match_limit);
+}
+
+/* I-Regexp's '.' excludes CR and LF only; PCRE2's excludes only the newline: rewrite each
+ * '.' outside a character class. */
+static char *iregexp_to_pcre(const char *pat, size_t len, size_t *out_len)
+{
+    buf b = BUF_INIT;
+    bool in_class = false;
+    for (size_t i = 0; i < len; i++) {
+        char c = pat[i];
+        if (c == '\\' && i + 1 < len) {
+            buf_add(&b, pat + i, 2);
+            i++;
+            continue;
+        }
+        if (in_class) {
+            if (c == ']')
+                in_class = false;
+            buf_putc(&b, c);
+            continue;
+        }
+        if (c == '[') {
+            in_class = true;
+            buf_putc(&b, c);
+            /* A ']' right after '[' or '[^' is a literal in the class. */
+            if (i + 1 < len && pat[i + 1] == '^')
+                buf_putc(&b, pat[++i]);
+            if (i + 1 < len && pat[i + 1] == ']')
+                buf_putc(&b, pat[++i]);
+            continue;
+        }
+        if (c == '.')
+            buf_puts(&b, "[^\\n\\r]");
+        else
+            buf_putc(&b, c);
+    }
+    if (!b.data)
+        buf_reserve(&b, 0), b.data[0] = '\0';
+    return buf_detach(&b, out_len);
+}
+
+rx *rx_compile(const char *pat, size_t len, unsigned flags, rx_error *err)
+{
+    ensure_context();
+    size_t plen = len;
+    char *translated = NULL;
+    const char *p = pat;
+    if (flags & RX_IREGEXP)
+        p = translated = iregexp_to_pcre(pat, len, &plen);
+    uint32_t opts = PCRE2_UTF | PCRE2_DOLLAR_ENDONLY | PCRE2_MATCH_INVALID_UTF;
+    if (flags & RX_ANCHORED)
+        opts |= PCRE2_ANCHORED | PCRE2_ENDANCHORED;
+    if (flags & RX_CASELESS)
+        opts |= PCRE2_CASELESS;
+    int code;
+    PCRE2_SIZE off;
+    pcre2_code *c = pcre2_compile((PCRE2_SPTR)p, plen, opts, &code, &off, NULL);
+    free(translated);
+    if (!c) {
+        err->offset = off > len ? len : off;
+        pcre2_get_error_message(code, (PCRE2_UCHAR *)err->msg, sizeof err->msg);
+        return NULL;
+    }
+    rx *r = xcalloc(1, sizeof *r);
+    r->code = c;
+    r->source = xmalloc(len + 1);
+    memcpy(r->source, pat, len);
+    r->source[len] = '\0';
+    return r;
+}
+
+void rx_jit(rx *r)
+{
+    if (r && !r->jit)
+        r->jit = pcre2_jit_compile(r->code, PCRE2_JIT_COMPLETE) == 0;
+}
+
+static pcre2_match_data *match_data(void)
+{
+    if (!mdata) {
+        mdata = pcre2_match_data_create(32, NULL);
+        if (!mdata)
+            tk_oom();
+    }
+    return mdata;
+}
+
+int rx_match(const rx *r, const char *s, size_t len)
+{
+    int rc = pcre2_match(r->code, (PCRE2_SPTR)s, len, 0, 0, match_data(), mctx);
+    if (rc >= 0)
+        return RX_MATCH;
+    if (rc == PCRE2_ERROR_NOMATCH)
+        return RX_NOMATCH;
+    return RX_LIMIT;
+}
+
+long rx_replace(const rx *r, const char *s, size_t len, const char *repl, size_t repl_len, buf *out, rx_error *err)
+{
+    PCRE2_SIZE cap = len + repl_len + 64;
+    for (;;) {
+        buf_reserve(out, cap + 1);
+        PCRE2_SIZE n = cap;
+        int rc = pcre2_substitute(r->code, (PCRE2_SPTR)s, len, 0,
+                                  PCRE2_SUBSTITUTE_GLOBAL | PCRE2_SUBSTITUTE_OVERFLOW_LENGTH, match_data(), mctx,
+                                  (PCRE2_SPTR)repl, repl_len, (PCRE2_UCHAR *)out->data + out->len, &n);
+        if (rc >= 0) {
+            out->len += n;
+            out->data[out->len] = '\0';
+            return rc;
+        }
+        if (rc == PCRE2_ERROR_NOMEMORY) {
+            cap = n;
+            continue;
+        }
+        if (rc == PCRE2_ERROR_MATCHLIMIT || rc == PCRE2_ERROR_DEPTHLIMIT || rc == PCRE2_ERROR_HEAPLIMIT)
+            return RX_LIMIT;
+        err->offset = n;
+        pcre2_get_error_message(rc, (PCRE2_UCHAR *)err->msg, sizeof err->msg);
+        return -2;
+    }
+}
+
+const char *rx_source(const rx *r)
+{
+    return r->source;
+}
+
+void rx_free(rx *r)
+{
+    if (!r)
+        return;
+    pcre2_code_free(r->code);
+    free(r->source);
+    free(r);
+}
