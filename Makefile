@@ -22,9 +22,10 @@ ALL_LDFLAGS = $(EXTRA_LDFLAGS) $(LDFLAGS)
 LIBS_LINK   = $(PKG_LIBS) -lm
 
 B          ?= build
-TOOLS      := config-validate
+TOOLS      := config-validate tmpl-apply
 LIB_SRC    := $(sort $(wildcard lib/*.c))
-LIB_OBJ    := $(LIB_SRC:%.c=$(B)/%.o)
+LIB_OBJ    := $(LIB_SRC:%.c=$(B)/%.o) $(B)/gen/embedded.o
+RULE_FILES := $(sort $(wildcard rules/*.yaml rules/*/*.yaml rules/*.txt))
 UNIT_SRC   := $(sort $(wildcard tests/unit/test_*.c))
 UNIT_BIN   := $(UNIT_SRC:tests/unit/%.c=$(B)/tests/%)
 CONF_BIN   := $(patsubst tests/conformance/%.c,$(B)/tests/%,$(wildcard tests/conformance/conf_*.c))
@@ -58,6 +59,23 @@ deps:
 $(B)/lib/%.o: lib/%.c lib/*.h
 	@mkdir -p $(@D)
 	$(CC) $(ALL_CFLAGS) -c $< -o $@
+
+# Every file under rules/ is compiled in (see lib/embedded.h): installed and static
+# binaries need no data files.
+$(B)/gen/embedded.c: $(RULE_FILES) Makefile
+	@mkdir -p $(@D)
+	@{ echo '#include "lib/embedded.h"'; i=0; \
+	   for f in $(RULE_FILES); do \
+	     echo "static const unsigned char f$$i[] = {"; \
+	     od -An -v -tx1 "$$f" | sed 's/ *\([0-9a-f][0-9a-f]\)/0x\1,/g'; \
+	     echo "0};"; i=$$((i+1)); \
+	   done; \
+	   echo 'const embedded_file embedded_files[] = {'; i=0; \
+	   for f in $(RULE_FILES); do echo "    {\"$$f\", (const char *)f$$i, sizeof f$$i - 1},"; i=$$((i+1)); done; \
+	   echo '    {0, 0, 0}};'; } > $@
+
+$(B)/gen/embedded.o: $(B)/gen/embedded.c lib/embedded.h
+	$(CC) $(ALL_CFLAGS) -I. -c $< -o $@
 
 $(B)/libtmplkit.a: $(LIB_OBJ)
 	@rm -f $@

@@ -169,6 +169,17 @@ void json_touch(json_node *n)
         n->flags |= JF_DIRTY;
 }
 
+/* Records that names under c may now repeat: c's own (when it is an object) and, for its
+ * ancestors, somewhere below. Lets the duplicate check skip everything else. */
+static void names_changed(json_node *c)
+{
+    if (c->type == JSON_OBJECT)
+        c->marks |= JM_NAMES_CHANGED;
+    c->marks |= JM_NAMES_BELOW;
+    for (json_node *p = c->parent; p && !(p->marks & JM_NAMES_BELOW); p = p->parent)
+        p->marks |= JM_NAMES_BELOW;
+}
+
 json_node *json_new(json_doc *doc, json_type type)
 {
     json_node *n = arena_zalloc(&doc->mem, sizeof *n);
@@ -202,6 +213,7 @@ json_node *json_clone(json_doc *doc, const json_node *n)
     c->key = NULL;
     c->key_len = 0;
     c->flags = (uint8_t)((n->flags & ~(JF_KEY_ESCAPED | JF_KEY_NEW)) | JF_MOVED);
+    c->marks = 0;
     if (n->type == JSON_STRING || n->type == JSON_NUMBER) {
         /* Text may live in another document's arena or input: copy it. */
         c->p = arena_strndup(&doc->mem, n->p, n->n);
@@ -259,7 +271,9 @@ void json_insert(json_doc *doc, json_node *c, json_node *before, const char *key
         before->prev = child;
     }
     c->n++;
+    c->marks |= JM_RESHAPED;
     json_touch(c);
+    names_changed(c);
 }
 
 void json_append(json_doc *doc, json_node *c, const char *key, size_t key_len, json_node *child)
@@ -285,6 +299,7 @@ void json_remove(json_node *n)
             first->prev = n->prev;
     }
     p->n--;
+    p->marks |= JM_RESHAPED;
     n->parent = n->next = n->prev = NULL;
     json_touch(p);
 }
@@ -299,8 +314,13 @@ void json_replace(json_node *old, json_node *repl)
                             (old->flags & (JF_KEY_ESCAPED | JF_KEY_NEW)));
     if (!(repl->flags & JF_SYNTH))
         repl->flags |= JF_MOVED;
+    else if (old->start != JSON_NOPOS)
+        repl->start = old->start, repl->span = old->span;  /* the slot it fills, for the writer */
+    if (p && (repl->flags & JF_MOVED))
+        p->marks |= JM_RESHAPED;
     repl->next = old->next;
     if (p) {
+        names_changed(p);   /* the new value may hold objects of its own */
         json_node *first = p->p;
         if (old == first) {
             p->p = repl;
@@ -320,10 +340,25 @@ void json_replace(json_node *old, json_node *repl)
     old->parent = old->next = old->prev = NULL;
 }
 
+void json_set_key_offset(json_doc *doc, json_node *m, size_t off)
+{
+    size_t *box = arena_alloc(&doc->mem, sizeof(size_t) + m->key_len + 1);
+    box[0] = off;
+    char *copy = (char *)(box + 1);
+    memcpy(copy, m->key, m->key_len);
+    copy[m->key_len] = '\0';
+    m->key = copy;
+    m->flags = (uint8_t)((m->flags & ~JF_KEY_NEW) | JF_KEY_ESCAPED);
+}
+
 void json_rename(json_doc *doc, json_node *m, const char *key, size_t len)
 {
     set_key(doc, m, key, len);
     json_touch(m->parent);
+    if (m->parent) {
+        m->parent->marks |= JM_RESHAPED;
+        names_changed(m->parent);
+    }
 }
 
 void json_set_string(json_doc *doc, json_node *n, const char *s, size_t len)

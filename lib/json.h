@@ -24,7 +24,9 @@ enum json_flags {
     JF_KEY_NEW = 4,      /* member name was set by an edit: no source text */
     JF_SYNTH = 8,        /* the node's own value was made or replaced by an edit */
     JF_DIRTY = 16,       /* something below this container changed */
-    JF_MOVED = 32        /* source subtree placed somewhere else: re-indent it */
+    JF_MOVED = 32,       /* source subtree placed somewhere else: re-indent it */
+    JF_DUPS = 64,        /* parser: this object repeats a member name */
+    JF_DUPS_BELOW = 128  /* parser: some object below this container repeats a name */
 };
 
 #define JSON_NOPOS ((size_t)-1)
@@ -42,7 +44,15 @@ struct json_node {
     uint32_t n;             /* arrays, objects: number of children; strings, numbers: text length */
     uint8_t type;           /* json_type */
     uint8_t flags;          /* json_flags */
-    uint16_t spare;
+    uint16_t marks;         /* json_marks: bookkeeping of edits and of users such as the engine */
+};
+
+enum json_marks {
+    JM_NAMES_CHANGED = 1,   /* an edit added or renamed a member of this object */
+    JM_NAMES_BELOW = 2,     /* ... of some object below this container */
+    JM_RESHAPED = 4,        /* children were added, removed, renamed or moved in: the writer
+                               cannot keep the source text between them */
+    JM_USER = 256           /* bits from here up are free for callers (cleared by themselves) */
 };
 
 /* Returns the first child of an array or object, or NULL. */
@@ -94,6 +104,7 @@ typedef struct json_doc {
     const char *src;        /* the parsed input; not owned */
     size_t src_len;
     json_node *root;
+    bool src_is_json;       /* src is the JSON text of the tree (not YAML): spans may be copied */
     size_t body_start;      /* where the root value starts in src (after leading white space) */
     size_t body_end;        /* where it ends (trailing white space follows) */
 } json_doc;
@@ -179,6 +190,10 @@ void json_rename(json_doc *doc, json_node *member, const char *key, size_t len);
 
 /* Turns n into a string node holding a copy of s[0..len), keeping its place and name. */
 void json_set_string(json_doc *doc, json_node *n, const char *s, size_t len);
+
+/* Records that member m's name appears at byte offset off of the source (for documents
+ * built from other formats, such as YAML, whose names are not JSON text). */
+void json_set_key_offset(json_doc *doc, json_node *m, size_t off);
 
 /* Marks n and its ancestors as changed (for edits made directly on fields). */
 void json_touch(json_node *n);

@@ -18,7 +18,7 @@ static bool same_name(const json_node *a, const json_node *b, bool icase)
     if (a->key_len != b->key_len)
         return false;
     if (!icase)
-        return !memcmp(a->key, b->key, a->key_len);
+        return !a->key_len || (a->key[0] == b->key[0] && !memcmp(a->key, b->key, a->key_len));
     for (uint32_t i = 0; i < a->key_len; i++)
         if (fold((unsigned char)a->key[i], true) != fold((unsigned char)b->key[i], true))
             return false;
@@ -71,21 +71,30 @@ static void check_object(const json_node *obj, bool icase, json_dup_fn fn, void 
     }
 }
 
+/* Could the subtree at n hold a repeated name? Untouched parsed subtrees carry the
+ * parser's answer; anything edited or made since must be looked at. */
+static bool may_repeat(const json_node *n, bool icase)
+{
+    return icase || n->start == JSON_NOPOS || (n->flags & (JF_DUPS | JF_DUPS_BELOW | JF_SYNTH | JF_MOVED)) ||
+           (n->marks & (JM_NAMES_CHANGED | JM_NAMES_BELOW));
+}
+
 static void walk(const json_node *n, bool icase, json_dup_fn fn, void *ctx, scratch *s)
 {
     if (n->type != JSON_OBJECT && n->type != JSON_ARRAY)
         return;
-    if (n->type == JSON_OBJECT)
+    if (n->type == JSON_OBJECT && (icase || n->start == JSON_NOPOS || (n->flags & (JF_DUPS | JF_SYNTH | JF_MOVED)) ||
+                                   (n->marks & JM_NAMES_CHANGED)))
         check_object(n, icase, fn, ctx, s);
     for (const json_node *k = json_first(n); k; k = k->next)
-        if (k->type == JSON_OBJECT || k->type == JSON_ARRAY)
+        if ((k->type == JSON_OBJECT || k->type == JSON_ARRAY) && may_repeat(k, icase))
             walk(k, icase, fn, ctx, s);
 }
 
 void json_find_duplicates(const json_node *root, bool icase, json_dup_fn fn, void *ctx)
 {
     scratch s = {NULL, 0};
-    if (root)
+    if (root && may_repeat(root, icase))
         walk(root, icase, fn, ctx, &s);
     free(s.slots);
 }

@@ -94,7 +94,7 @@ static inline json_node *new_node(json_doc *doc, json_type t, size_t start)
     n->n = 0;
     n->type = (uint8_t)t;
     n->flags = 0;
-    n->spare = 0;
+    n->marks = 0;
     return n;
 }
 
@@ -406,11 +406,15 @@ json_doc *json_parse(const char *src, size_t len, const json_parse_opts *opts, j
     json_doc *doc = json_doc_new();
     doc->src = src;
     doc->src_len = len;
+    doc->src_is_json = true;
     parser ps = {src, src + len, doc, err, !(opts && opts->check_only)};
     json_node **stack = xmalloc(sizeof(json_node *) * (max_depth + 1));
     /* Checking only: one reusable node per depth (and one for scalars) instead of a tree. */
     json_node *pool = ps.tree ? NULL : xcalloc(max_depth + 2, sizeof *pool);
     json_dupkey_fn on_dup = ps.tree ? NULL : opts->on_duplicate;
+    /* Names are compared while they are hot in the cache: a tree marks objects that repeat
+     * one (JF_DUPS, and JF_DUPS_BELOW up the stack), so later checks need not walk it all. */
+    bool track = ps.tree || on_dup;
     keyset keys;
     keyset_init(&keys, opts && opts->dup_icase);
     unsigned depth = 0;
@@ -456,7 +460,7 @@ value:
                 goto out;
             }
             n = NEW_NODE(*p == '{' ? JSON_OBJECT : JSON_ARRAY, depth);
-            if (on_dup && *p == '{')
+            if (track && *p == '{')
                 keyset_push(&keys);
             break;
         }
@@ -540,7 +544,7 @@ value:
             p = skip_ws(p + 1, end);
             if (p < end && *p == (n->type == JSON_OBJECT ? '}' : ']')) {
                 set_end(n, (size_t)(p + 1 - src));
-                if (on_dup && n->type == JSON_OBJECT)
+                if (track && n->type == JSON_OBJECT)
                     keyset_pop(&keys);
                 depth--;
                 p++;
@@ -551,7 +555,7 @@ value:
                 p = scan_member_name(&ps, p, NULL, &key, &key_len, &key_escaped);
                 if (!p)
                     goto out;
-                if (on_dup)
+                if (track)
                     keyset_add(&keys, key, key_len, (size_t)(key_at - src));
             }
             if (p >= end) {
@@ -591,10 +595,15 @@ after_value:
                 p = scan_member_name(&ps, p, comma, &key, &key_len, &key_escaped);
                 if (!p)
                     goto out;
-                if (on_dup) {
+                if (track) {
                     const keyrec *first = keyset_add(&keys, key, key_len, (size_t)(key_at - src));
-                    if (first)
+                    if (first && on_dup)
                         on_dup(opts->ctx, (size_t)(key_at - src), first->at, key, key_len);
+                    if (first && ps.tree && !(top->flags & JF_DUPS)) {
+                        top->flags |= JF_DUPS;
+                        for (unsigned k = depth - 1; k-- > 0 && !(stack[k]->flags & JF_DUPS_BELOW);)
+                            stack[k]->flags |= JF_DUPS_BELOW;
+                    }
                 }
             }
             if (p >= end) {
@@ -605,7 +614,7 @@ after_value:
         }
         if (p < end && *p == close) {
             set_end(top, (size_t)(p + 1 - src));
-            if (on_dup && top->type == JSON_OBJECT)
+            if (track && top->type == JSON_OBJECT)
                 keyset_pop(&keys);
             depth--;
             p++;

@@ -150,11 +150,12 @@ typedef struct writer {
     const json_doc *doc;
     const json_style *st;
     out *o;
+    size_t colon_len, newline_len;
 } writer;
 
 static void newline_indent(writer *w, unsigned depth)
 {
-    out_puts(w->o, w->st->newline);
+    out_write(w->o, w->st->newline, w->newline_len);
     if (w->st->tab) {
         for (unsigned i = 0; i < depth; i++)
             out_putc(w->o, '\t');
@@ -169,14 +170,20 @@ static void newline_indent(writer *w, unsigned depth)
     }
 }
 
-static bool from_source(const json_node *n)
+static bool from_source(const writer *w, const json_node *n)
 {
-    return !(n->flags & JF_SYNTH) && n->start != JSON_NOPOS;
+    return w->doc && w->doc->src_is_json && !(n->flags & JF_SYNTH) && n->start != JSON_NOPOS;
 }
 
 static void write_key(writer *w, const json_node *m)
 {
-    size_t k = json_key_offset(w->doc, m);
+    if (!(m->flags & (JF_KEY_ESCAPED | JF_KEY_NEW)) && w->doc && w->doc->src_is_json) {
+        /* An unescaped source name is its own text: the quotes sit right around it. */
+        out_write(w->o, m->key - 1, m->key_len + 2);
+        out_write(w->o, w->st->colon, w->colon_len);
+        return;
+    }
+    size_t k = w->doc && w->doc->src_is_json ? json_key_offset(w->doc, m) : JSON_NOPOS;
     if (k != JSON_NOPOS) {
         size_t e = json_string_token_end(w->doc->src, w->doc->src_len, k);
         out_write(w->o, w->doc->src + k, e - k);
@@ -196,7 +203,7 @@ static void write_value(writer *w, const json_node *n, unsigned depth, bool raw_
     case JSON_FALSE: out_write(w->o, "false", 5); return;
     case JSON_NUMBER: out_write(w->o, n->p, n->n); return;
     case JSON_STRING:
-        if (from_source(n))
+        if (from_source(w, n))
             out_write(w->o, w->doc->src + n->start, json_end(w->doc, n) - n->start);
         else
             json_write_string(w->o, n->p, n->n);
@@ -205,8 +212,22 @@ static void write_value(writer *w, const json_node *n, unsigned depth, bool raw_
     case JSON_OBJECT:
         break;
     }
-    if (raw_ok && from_source(n) && !(n->flags & JF_DIRTY)) {
+    if (raw_ok && from_source(w, n) && !(n->flags & JF_DIRTY)) {
         out_write(w->o, w->doc->src + n->start, json_end(w->doc, n) - n->start);
+        return;
+    }
+    if (raw_ok && from_source(w, n) && !(n->marks & JM_RESHAPED)) {
+        /* Same members in the same places: keep the source text around the changed ones. */
+        size_t at = n->start;
+        for (const json_node *k = json_first(n); k; k = k->next) {
+            if (!(k->flags & (JF_DIRTY | JF_SYNTH | JF_MOVED)))
+                continue;
+            out_write(w->o, w->doc->src + at, k->start - at);
+            write_value(w, k, depth + 1, raw_ok);
+            at = k->start + k->span;
+        }
+        size_t end = json_end(w->doc, n);
+        out_write(w->o, w->doc->src + at, end - at);
         return;
     }
     bool obj = n->type == JSON_OBJECT;
@@ -229,14 +250,14 @@ static void write_value(writer *w, const json_node *n, unsigned depth, bool raw_
 
 void json_write(const json_doc *doc, const json_node *n, const json_style *st, out *o)
 {
-    writer w = {doc, st, o};
+    writer w = {doc, st, o, strlen(st->colon), strlen(st->newline)};
     if (n) {
         write_value(&w, n, 0, false);
         return;
     }
     if (!doc->root)
         return;
-    bool keep = st->keep_source && doc->src;
+    bool keep = st->keep_source && doc->src && doc->src_is_json;
     if (keep)
         out_write(o, doc->src, doc->body_start);
     write_value(&w, doc->root, 0, keep);

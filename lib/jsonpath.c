@@ -18,7 +18,7 @@ typedef enum ptype { T_VALUE, T_LOGICAL, T_NODES } ptype;
 typedef enum sel_kind { SEL_NAME, SEL_WILD, SEL_INDEX, SEL_SLICE, SEL_FILTER } sel_kind;
 typedef enum ekind { E_OR, E_AND, E_NOT, E_CMP, E_PATH, E_FUNC, E_LIT } ekind;
 typedef enum cmp_op { OP_EQ, OP_NE, OP_LT, OP_LE, OP_GT, OP_GE } cmp_op;
-typedef enum fn_id { FN_LENGTH, FN_COUNT, FN_MATCH, FN_SEARCH, FN_VALUE } fn_id;
+typedef enum fn_id { FN_LENGTH, FN_COUNT, FN_MATCH, FN_SEARCH, FN_VALUE, FN_KEY, FN_LOWER } fn_id;
 
 typedef struct expr expr;
 typedef struct path path;
@@ -557,6 +557,9 @@ static const struct fn_def {
     {"match", FN_MATCH, T_LOGICAL, 2, {T_VALUE, T_VALUE}},
     {"search", FN_SEARCH, T_LOGICAL, 2, {T_VALUE, T_VALUE}},
     {"value", FN_VALUE, T_VALUE, 1, {T_NODES}},
+    /* Extensions (README.md): the member name of @, and ASCII lower case of a string. */
+    {"key", FN_KEY, T_VALUE, 0, {T_VALUE}},
+    {"lower", FN_LOWER, T_VALUE, 1, {T_VALUE}},
 };
 
 /* Checks that argument e can be passed where the RFC's type system wants type t. */
@@ -594,7 +597,8 @@ static expr *parse_function(parser *ps)
         if (strlen(functions[i].name) == n && !memcmp(functions[i].name, start, n))
             f = &functions[i];
     if (!f)
-        return fail(ps, start, "unknown function '%.*s' (known: length, count, match, search, value)", (int)n, start),
+        return fail(ps, start, "unknown function '%.*s' (known: length, count, match, search, value, key, lower)",
+                    (int)n, start),
                NULL;
     ps->p++;
     if (++ps->nest > MAX_NEST)
@@ -922,7 +926,8 @@ static void apply_selector(evaluator *ev, const selector *s, json_node *n, jp_li
     case SEL_NAME:
         if (n->type == JSON_OBJECT)
             for (json_node *m = json_first(n); m; m = m->next)
-                if (m->key_len == s->name_len && !memcmp(m->key, s->name, s->name_len))
+                if (m->key_len == s->name_len && (!s->name_len || m->key[0] == s->name[0]) &&
+                    !memcmp(m->key, s->name, s->name_len))
                     jp_list_push(out, m);
         return;
     case SEL_WILD:
@@ -971,6 +976,20 @@ static void apply_selector(evaluator *ev, const selector *s, json_node *n, jp_li
 
 static void descend(evaluator *ev, const segment *seg, json_node *n, jp_list *out)
 {
+    if (seg->nsels == 1 && seg->sels[0].kind == SEL_NAME) {
+        /* The common "..name", without a call per child: this node's matches first, then
+         * each child's subtree, as the RFC orders them. */
+        const selector *s = &seg->sels[0];
+        if (n->type == JSON_OBJECT)
+            for (json_node *k = json_first(n); k; k = k->next)
+                if (k->key_len == s->name_len && (!s->name_len || k->key[0] == s->name[0]) &&
+                    !memcmp(k->key, s->name, s->name_len))
+                    jp_list_push(out, k);
+        for (json_node *k = json_first(n); k; k = k->next)
+            if (k->type == JSON_OBJECT || k->type == JSON_ARRAY)
+                descend(ev, seg, k, out);
+        return;
+    }
     for (size_t i = 0; i < seg->nsels; i++)
         apply_selector(ev, &seg->sels[i], n, out);
     if (n->type == JSON_OBJECT || n->type == JSON_ARRAY)
@@ -1042,6 +1061,21 @@ static json_node *eval_value(evaluator *ev, const expr *e, json_node *current)
         break;
     default:
         return NULL;
+    }
+    if (e->fn == FN_KEY) {
+        if (!current->key || !current->parent || current->parent->type != JSON_OBJECT)
+            return NULL;
+        return json_new_string(ev->scratch, current->key, current->key_len);
+    }
+    if (e->fn == FN_LOWER) {
+        json_node *v = eval_value(ev, e->args[0], current);
+        if (!v || v->type != JSON_STRING)
+            return NULL;
+        json_node *low = json_new_string(ev->scratch, v->p, v->n);
+        for (char *c = low->p; c < (char *)low->p + low->n; c++)
+            if (*c >= 'A' && *c <= 'Z')
+                *c = (char)(*c + 32);
+        return low;
     }
     if (e->fn == FN_LENGTH) {
         json_node *v = eval_value(ev, e->args[0], current);

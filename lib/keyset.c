@@ -40,7 +40,7 @@ static bool same(const keyset *ks, const keyrec *r, const char *key, size_t len)
     if (r->len != len)
         return false;
     if (!ks->icase)
-        return !memcmp(r->key, key, len);
+        return !len || (r->key[0] == key[0] && !memcmp(r->key, key, len));
     for (size_t i = 0; i < len; i++)
         if (fold((unsigned char)r->key[i], true) != fold((unsigned char)key[i], true))
             return false;

@@ -49,8 +49,8 @@ void out_write(out *o, const void *p, size_t n)
     }
     drain(o, o->b, o->n);
     o->n = 0;
-    if (n >= sizeof o->b) {
-        drain(o, p, n);
+    if (n >= sizeof o->b / 4) {
+        drain(o, p, n);     /* large pieces go out directly, not through the buffer */
         return;
     }
     memcpy(o->b, p, n);

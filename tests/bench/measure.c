@@ -1,6 +1,7 @@
 /* Runs a command (stdin/stdout redirected to the files given) and prints
  * "SECONDS MAXRSS_KB EXIT" for it: wall time from fork to exit, peak RSS from wait4.
- * With -n N it runs the command N times in a row and prints the mean time per run. */
+ * With -n N it runs the command N times in a row and prints the mean time per run.
+ * A fourth field gives the CPU time (user + system) per run, steadier than wall time. */
 #include <fcntl.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -25,6 +26,7 @@ int main(int argc, char **argv)
     }
     struct timespec t0, t1;
     long maxrss = 0;
+    double cpu = 0;
     int status = 0;
     clock_gettime(CLOCK_MONOTONIC, &t0);
     for (long r = 0; r < runs; r++) {
@@ -45,9 +47,12 @@ int main(int argc, char **argv)
     wait4(pid, &status, 0, &ru);
     if (ru.ru_maxrss > maxrss)
         maxrss = ru.ru_maxrss;
+    cpu += (double)ru.ru_utime.tv_sec + (double)ru.ru_utime.tv_usec / 1e6 + (double)ru.ru_stime.tv_sec +
+           (double)ru.ru_stime.tv_usec / 1e6;
     }
     clock_gettime(CLOCK_MONOTONIC, &t1);
     double s = (double)(t1.tv_sec - t0.tv_sec) + (double)(t1.tv_nsec - t0.tv_nsec) / 1e9;
-    printf("%.6f %ld %d\n", s / (double)runs, maxrss, WIFEXITED(status) ? WEXITSTATUS(status) : 128 + WTERMSIG(status));
+    printf("%.6f %ld %d %.6f\n", s / (double)runs, maxrss, WIFEXITED(status) ? WEXITSTATUS(status) : 128 + WTERMSIG(status),
+           cpu / (double)runs);
     return 0;
 }

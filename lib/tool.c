@@ -1,0 +1,172 @@
+#include "tool.h"
+#include "exitcodes.h"
+#include "io.h"
+#include "json_write.h"
+#include "oom.h"
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+int tool_print(const diag_list *d, const char *prog, out_format fmt, bool quiet, const diag_rule *catalog,
+               size_t ncatalog, int fd)
+{
+    out *o = xmalloc(sizeof *o);
+    out_init_fd(o, fd);
+    diag_list shown = *d;
+    diag_list kept = {0};
+    if (quiet) {
+        /* -q: only errors; build a filtered view that shares the findings. */
+        kept.v = xcalloc(d->n + 1, sizeof *kept.v);
+        for (size_t i = 0; i < d->n; i++)
+            if (d->v[i].sev == SEV_ERROR)
+                kept.v[kept.n++] = d->v[i];
+        kept.count[SEV_ERROR] = kept.n;
+        shown = kept;
+    }
+    if (fmt == FMT_JSON)
+        diag_render_json(&shown, prog, NULL, o);
+    else if (fmt == FMT_SARIF)
+        diag_render_sarif(&shown, prog, TMPLKIT_VERSION, catalog, ncatalog, o);
+    else
+        diag_render_text(&shown, prog, o);
+    int e = out_flush(o);
+    free(o);
+    free(kept.v);
+    return e;
+}
+
+/* Writes the document where the options say; returns EXIT_OK or EXIT_IO (with a message). */
+static int write_result(const cli_common *c, const char *input, json_doc *doc,
+                        diag_list *d)
+{
+    json_style st;
+    if (c->indent_set)
+        json_style_fixed(&st, c->indent, c->tab);
+    else
+        json_style_detect(doc, &st);
+    const char *target = c->in_place ? input : c->output;
+    io_atomic a;
+    int fd = 1, err = 0;
+    if (target) {
+        err = io_atomic_open(&a, target);
+        if (err) {
+            diag_add(d, SEV_ERROR, "io-write", target, (size_t)-1, (size_t)-1, "cannot write: %s", strerror(err));
+            return EXIT_IO;
+        }
+        fd = a.fd;
+    }
+    out *o = xmalloc(sizeof *o);
+    out_init_fd(o, fd);
+    json_write(doc, NULL, &st, o);
+    err = out_flush(o);
+    free(o);
+    if (target) {
+        if (err)
+            io_atomic_abort(&a);
+        else
+            err = io_atomic_commit(&a);
+    }
+    if (err) {
+        diag_add(d, SEV_ERROR, "io-write", target ? target : "", (size_t)-1, (size_t)-1, "cannot write output: %s",
+                 strerror(err));
+        return EXIT_IO;
+    }
+    return EXIT_OK;
+}
+
+int tool_main(const tool_spec *t, int argc, char **argv)
+{
+    cli_spec spec = {t->prog, t->synopsis, t->summary, CO_ALL, t->options, t->handle, t->ctx};
+    cli_common c;
+    int status = cli_parse(&spec, argc, argv, &c);
+    if (status >= 0) {
+        cli_free(&c);
+        return status;
+    }
+    status = EXIT_OK;
+    diag_list d = {0};
+    engine *e = engine_new(t->prog);
+    json_doc *doc = NULL;
+    io_input in = {0};
+    const char *input = c.noperands ? c.operands[0] : NULL;
+    const char *name = io_is_stdin(input) ? "<stdin>" : input;
+    if (c.noperands > 1) {
+        cli_usage_error(t->prog, "one input file at most (got %zu)", c.noperands);
+        status = EXIT_USAGE;
+        goto done;
+    }
+    if (c.in_place && io_is_stdin(input)) {
+        cli_usage_error(t->prog, "-i needs an input file, not standard input");
+        status = EXIT_USAGE;
+        goto done;
+    }
+    if (t->rules_required && !c.nrules) {
+        cli_usage_error(t->prog, "no rules: give at least one -r FILE");
+        status = EXIT_USAGE;
+        goto done;
+    }
+    engine_add_builtins(e, t->builtins, t->nbuiltins);
+    status = engine_load(e, c.rules, c.nrules, &d);
+    if (status == EXIT_OK && t->bind)
+        status = t->bind(t->ctx, e, &d);
+    for (size_t i = 0; i < c.nvars && status == EXIT_OK; i++)
+        status = engine_set(e, c.vars[i].name, c.vars[i].name_len, c.vars[i].value, "-D", &d);
+    if (status == EXIT_OK)
+        status = engine_prepare(e, &d);
+    if (status != EXIT_OK)
+        goto done;
+
+    int err = io_input_open(&in, input);
+    if (err) {
+        diag_add(&d, SEV_ERROR, "io-read", name, (size_t)-1, (size_t)-1, "cannot read: %s", strerror(err));
+        status = EXIT_IO;
+        goto done;
+    }
+    json_error jerr;
+    doc = json_parse(in.data, in.len, NULL, &jerr);
+    if (!doc) {
+        diag_add(&d, SEV_ERROR, jerr.rule, name, jerr.offset, jerr.offset, "%s", jerr.msg);
+        status = EXIT_BADINPUT;
+        goto done;
+    }
+    size_t from = d.n;
+    status = engine_run(e, doc, name, c.dry_run, &d);
+    if (status == EXIT_OK && d.count[SEV_ERROR])
+        status = EXIT_FINDINGS;
+    if (status == EXIT_OK && !c.dry_run) {
+        /* The shared validator sees the result before anything is written. */
+        validate_opts vo = {t->out_kind};
+        size_t before = d.n;
+        validate_doc(doc, name, &vo, &d);
+        for (size_t i = before; i < d.n; i++) {
+            char *m = d.v[i].message;
+            size_t len = strlen(m) + 40;
+            d.v[i].message = xmalloc(len);
+            snprintf(d.v[i].message, len, "result would be invalid: %s", m);
+            free(m);
+        }
+        if (d.count[SEV_ERROR])
+            status = EXIT_FINDINGS;
+    }
+    diag_resolve(&d, from, in.data, in.len);
+    if (status == EXIT_OK && !c.dry_run)
+        status = write_result(&c, input, doc, &d);
+
+done:;
+    size_t ncat;
+    const diag_rule *cat = engine_catalog(e, &ncat);
+    /* Structured reports go to stdout unless the document does. */
+    bool doc_on_stdout = !c.dry_run && !c.output && !c.in_place && status == EXIT_OK;
+    int fd = c.format != FMT_TEXT && !doc_on_stdout ? 1 : 2;
+    if (d.n || c.format != FMT_TEXT)
+        if (tool_print(&d, t->prog, c.format, c.quiet, cat, ncat, fd) && fd == 1 && status == EXIT_OK)
+            status = EXIT_IO;
+    json_doc_free(doc);
+    io_input_close(&in);
+    engine_free(e);
+    diag_free(&d);
+    cli_free(&c);
+    return status;
+}

@@ -1,0 +1,32 @@
+/* tool: the pipeline every filter shares: options, rules, input, engine, validation of the
+ * result, atomic output, diagnostics and the exit code. A tool's main() fills a tool_spec. */
+#ifndef TK_TOOL_H
+#define TK_TOOL_H
+#include "cli.h"
+#include "diag.h"
+#include "engine.h"
+#include "validate.h"
+
+typedef struct tool_spec {
+    const char *prog, *synopsis, *summary;
+    const cli_option *options;      /* the tool's own options, ended by id 0 */
+    int (*handle)(void *ctx, int id, const char *arg);
+    void *ctx;
+    const engine_builtin *builtins;
+    size_t nbuiltins;
+    /* Maps the tool's flags onto rule variables once the rules are loaded (may be NULL). */
+    int (*bind)(void *ctx, engine *e, diag_list *d);
+    config_kind out_kind;           /* the shared validator checks the result as this kind */
+    bool rules_required;            /* the tool has no rules of its own: -r is needed */
+} tool_spec;
+
+/* Runs the whole pipeline and returns the exit code (lib/exitcodes.h). The document is
+ * written (stdout, -o FILE or -i, atomically) only when the code is EXIT_OK. */
+int tool_main(const tool_spec *t, int argc, char **argv);
+
+/* Writes findings in the chosen format to fd, text lines prefixed with prog; -q keeps
+ * errors only. Returns 0 or an errno. */
+int tool_print(const diag_list *d, const char *prog, out_format fmt, bool quiet, const diag_rule *catalog,
+               size_t ncatalog, int fd);
+
+#endif
