@@ -725,29 +725,28 @@ static int act(run *r, const rule_step *st, json_node *n)
     return status;
 }
 
-static bool where_holds(const rule_step *st, const json_node *n, rx *name_re, rx *value_re, int *status)
+static bool where_holds(run *r, const rule_step *st, const json_node *n, rx *name_re, rx *value_re, int *status)
 {
     if (st->where_types && !(st->where_types & (1u << n->type)))
         return false;
+    rx *re = NULL;
+    int m = RX_MATCH;
     if (name_re) {
         if (!n->key || !n->parent || n->parent->type != JSON_OBJECT)
             return false;
-        int m = rx_match(name_re, n->key, n->key_len);
-        if (m == RX_LIMIT)
-            *status = EXIT_BADRULES;
-        if (m != RX_MATCH)
-            return false;
+        m = rx_match(re = name_re, n->key, n->key_len);
     }
-    if (value_re) {
+    if (m == RX_MATCH && value_re) {
         if (n->type != JSON_STRING)
             return false;
-        int m = rx_match(value_re, n->p, n->n);
-        if (m == RX_LIMIT)
-            *status = EXIT_BADRULES;
-        if (m != RX_MATCH)
-            return false;
+        m = rx_match(re = value_re, n->p, n->n);
     }
-    return true;
+    if (m == RX_LIMIT) {
+        finding_at(r, SEV_ERROR, n, "regular expression '%s' hit its match limit on this value%s", rx_source(re),
+                   " (it backtracks catastrophically: make it more specific)");
+        *status = EXIT_BADRULES;
+    }
+    return m == RX_MATCH;
 }
 
 #define SELECTED_MARK JM_USER
@@ -785,7 +784,7 @@ static int run_step(run *r, const rule_step *st, json_node *current)
         json_node *n = sel.v[i];
         if (n->marks & SELECTED_MARK)
             continue;
-        if (!where_holds(st, n, name_re, value_re, &status))
+        if (!where_holds(r, st, n, name_re, value_re, &status))
             continue;
         n->marks |= SELECTED_MARK;
         sel.v[kept++] = n;
@@ -793,7 +792,7 @@ static int run_step(run *r, const rule_step *st, json_node *current)
     for (size_t i = 0; i < kept; i++)
         sel.v[i]->marks &= (uint16_t)~SELECTED_MARK;
     if (status != EXIT_OK) {
-        finding_at(r, SEV_ERROR, current, "a regular expression of this rule hit its match limit%s%s", "", "");
+        /* where_holds() or the query said why */
     } else if (!kept && st->when_empty) {
         status = act(r, st, r->doc->root);
     } else if (!st->when_empty) {

@@ -151,6 +151,7 @@ typedef struct writer {
     const json_style *st;
     out *o;
     size_t colon_len, newline_len;
+    unsigned inline_depth;  /* > 0 while writing inside a one-line container */
 } writer;
 
 static void newline_indent(writer *w, unsigned depth)
@@ -193,6 +194,28 @@ static void write_key(writer *w, const json_node *m)
     out_puts(w->o, w->st->colon);
 }
 
+/* A container the source wrote on one line is kept on one line when it is re-laid out. */
+static bool one_line_in_source(const writer *w, const json_node *n)
+{
+    return w->st->multiline && from_source(w, n) && !memchr(w->doc->src + n->start, '\n', n->span);
+}
+
+static void write_value(writer *w, const json_node *n, unsigned depth, bool raw_ok);
+
+static void write_inline(writer *w, const json_node *n, unsigned depth, bool raw_ok)
+{
+    bool obj = n->type == JSON_OBJECT;
+    out_putc(w->o, obj ? '{' : '[');
+    for (const json_node *k = json_first(n); k; k = k->next) {
+        if (obj)
+            write_key(w, k);
+        write_value(w, k, depth + 1, raw_ok);
+        if (k->next)
+            out_write(w->o, ", ", 2);
+    }
+    out_putc(w->o, obj ? '}' : ']');
+}
+
 static void write_value(writer *w, const json_node *n, unsigned depth, bool raw_ok)
 {
     if (n->flags & JF_MOVED)
@@ -230,6 +253,13 @@ static void write_value(writer *w, const json_node *n, unsigned depth, bool raw_
         out_write(w->o, w->doc->src + at, end - at);
         return;
     }
+    if (w->inline_depth || one_line_in_source(w, n)) {
+        /* Everything below a one-line container stays on that line. */
+        w->inline_depth++;
+        write_inline(w, n, depth, raw_ok);
+        w->inline_depth--;
+        return;
+    }
     bool obj = n->type == JSON_OBJECT;
     out_putc(w->o, obj ? '{' : '[');
     if (n->n) {
@@ -250,7 +280,7 @@ static void write_value(writer *w, const json_node *n, unsigned depth, bool raw_
 
 void json_write(const json_doc *doc, const json_node *n, const json_style *st, out *o)
 {
-    writer w = {doc, st, o, strlen(st->colon), strlen(st->newline)};
+    writer w = {doc, st, o, strlen(st->colon), strlen(st->newline), 0};
     if (n) {
         write_value(&w, n, 0, false);
         return;

@@ -28,8 +28,11 @@ static void error_at(loader *ld, size_t at, const char *fmt, ...)
     ld->failed = true;
 }
 
+/* Where a value starts in the YAML (not its key: a message about a value points at it). */
 static size_t where_is(const loader *ld, const json_node *n)
 {
+    if (n->start != JSON_NOPOS && !(n->flags & JF_SYNTH))
+        return n->start;
     return json_report_offset(ld->f->yaml, n);
 }
 

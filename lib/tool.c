@@ -128,6 +128,7 @@ int tool_main(const tool_spec *t, int argc, char **argv)
     doc = json_parse(in.data, in.len, NULL, &jerr);
     if (!doc) {
         diag_add(&d, SEV_ERROR, jerr.rule, name, jerr.offset, jerr.offset, "%s", jerr.msg);
+        diag_resolve(&d, d.n - 1, in.data, in.len);
         status = EXIT_BADINPUT;
         goto done;
     }
