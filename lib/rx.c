@@ -77,6 +77,52 @@ static char *iregexp_to_pcre(const char *pat, size_t len, size_t *out_len)
     return buf_detach(&b, out_len);
 }
 
+/* ECMA-262 spells Unicode general categories long (\p{Letter}); PCRE2 10.42 knows the
+ * short names (\p{L}) only. */
+static const char *const categories[][2] = {
+    {"Letter", "L"}, {"Cased_Letter", "L&"}, {"Uppercase_Letter", "Lu"}, {"Lowercase_Letter", "Ll"},
+    {"Titlecase_Letter", "Lt"}, {"Modifier_Letter", "Lm"}, {"Other_Letter", "Lo"}, {"Mark", "M"},
+    {"Nonspacing_Mark", "Mn"}, {"Spacing_Mark", "Mc"}, {"Enclosing_Mark", "Me"}, {"Number", "N"},
+    {"Decimal_Number", "Nd"}, {"digit", "Nd"}, {"Letter_Number", "Nl"}, {"Other_Number", "No"},
+    {"Punctuation", "P"}, {"punct", "P"}, {"Connector_Punctuation", "Pc"}, {"Dash_Punctuation", "Pd"},
+    {"Open_Punctuation", "Ps"}, {"Close_Punctuation", "Pe"}, {"Initial_Punctuation", "Pi"},
+    {"Final_Punctuation", "Pf"}, {"Other_Punctuation", "Po"}, {"Symbol", "S"}, {"Math_Symbol", "Sm"},
+    {"Currency_Symbol", "Sc"}, {"Modifier_Symbol", "Sk"}, {"Other_Symbol", "So"}, {"Separator", "Z"},
+    {"Space_Separator", "Zs"}, {"Line_Separator", "Zl"}, {"Paragraph_Separator", "Zp"}, {"Other", "C"},
+    {"Control", "Cc"}, {"cntrl", "Cc"}, {"Format", "Cf"}, {"Surrogate", "Cs"}, {"Private_Use", "Co"},
+    {"Unassigned", "Cn"}};
+
+static char *ecma_to_pcre(const char *pat, size_t len, size_t *out_len)
+{
+    buf b = BUF_INIT;
+    for (size_t i = 0; i < len; i++) {
+        if (pat[i] == '\\' && i + 2 < len && (pat[i + 1] == 'p' || pat[i + 1] == 'P') && pat[i + 2] == '{') {
+            const char *name = pat + i + 3, *close = memchr(name, '}', len - (size_t)(name - pat));
+            if (close) {
+                size_t n = (size_t)(close - name);
+                const char *repl = NULL;
+                for (size_t k = 0; k < sizeof categories / sizeof *categories && !repl; k++)
+                    if (strlen(categories[k][0]) == n && !memcmp(categories[k][0], name, n))
+                        repl = categories[k][1];
+                if (repl) {
+                    buf_printf(&b, "\\%c{%s}", pat[i + 1], repl);
+                    i = (size_t)(close - pat);
+                    continue;
+                }
+            }
+        }
+        if (pat[i] == '\\' && i + 1 < len) {
+            buf_add(&b, pat + i, 2);
+            i++;
+            continue;
+        }
+        buf_putc(&b, pat[i]);
+    }
+    if (!b.data)
+        buf_reserve(&b, 0), b.data[0] = '\0';
+    return buf_detach(&b, out_len);
+}
+
 rx *rx_compile(const char *pat, size_t len, unsigned flags, rx_error *err)
 {
     ensure_context();
@@ -85,6 +131,8 @@ rx *rx_compile(const char *pat, size_t len, unsigned flags, rx_error *err)
     const char *p = pat;
     if (flags & RX_IREGEXP)
         p = translated = iregexp_to_pcre(pat, len, &plen);
+    else if (flags & RX_ECMA)
+        p = translated = ecma_to_pcre(pat, len, &plen);
     uint32_t opts = PCRE2_UTF | PCRE2_DOLLAR_ENDONLY | PCRE2_MATCH_INVALID_UTF;
     if (flags & RX_ANCHORED)
         opts |= PCRE2_ANCHORED | PCRE2_ENDANCHORED;

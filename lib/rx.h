@@ -15,7 +15,8 @@ typedef struct rx_error {
 enum rx_flags {
     RX_ANCHORED = 1,    /* the pattern must match the whole subject */
     RX_CASELESS = 2,
-    RX_IREGEXP = 4      /* RFC 9485 I-Regexp: '.' does not match CR or LF */
+    RX_IREGEXP = 4,     /* RFC 9485 I-Regexp: '.' does not match CR or LF */
+    RX_ECMA = 8         /* ECMA-262 (JSON Schema): \p{Letter}-style long category names */
 };
 
 /* Status of a match: RX_MATCH, RX_NOMATCH, or RX_LIMIT when the match or depth limit

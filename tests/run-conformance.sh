@@ -19,12 +19,14 @@ run_suite() {  # run_suite NAME PATH COMMAND...
     line=$(echo "$out" | tail -n 1)
     p=$(echo "$line" | sed -n 's/.*: \([0-9]*\) passed, \([0-9]*\) failed.*/\1/p')
     f=$(echo "$line" | sed -n 's/.*: \([0-9]*\) passed, \([0-9]*\) failed.*/\2/p')
+    k=$(echo "$line" | sed -n 's/.*, \([0-9]*\) skipped.*/\1/p')
     [ -n "$p" ] || { p=0; f=1; }
     [ "$rc" = 0 ] || [ "$f" != 0 ] || f=1
-    record "$p" "$f" 0
+    record "$p" "$f" "${k:-0}"
     [ "$f" = 0 ] || status=1
 }
 run_suite jsontestsuite "$CONFORMANCE/JSONTestSuite/test_parsing" "$TOP/$B/tests/conf_jsontestsuite"
 run_suite jsonpath "$CONFORMANCE/jsonpath-compliance-test-suite/cts.json" "$TOP/$B/tests/conf_jsonpath"
 run_suite jsonpatch "$CONFORMANCE/json-patch-tests" "$TOP/$B/tests/conf_jsonpatch"
+run_suite jsonschema "$CONFORMANCE/JSON-Schema-Test-Suite/tests/draft2020-12" "$TOP/$B/tests/conf_jsonschema"
 exit $status
