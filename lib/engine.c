@@ -8,6 +8,7 @@
 #include "oom.h"
 #include "quote.h"
 #include "tmpl.h"
+#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -52,6 +53,17 @@ typedef struct run {
     size_t with_cache_len;
     buf work;               /* act(): reused for messages and replacement results */
 } run;
+
+void engine_report(engine_call *c, severity sev, const char *rule_id, const json_node *at, const char *fmt, ...)
+{
+    char msg[600];
+    va_list ap;
+    va_start(ap, fmt);
+    vsnprintf(msg, sizeof msg, fmt, ap);
+    va_end(ap);
+    size_t off = at ? json_report_offset(c->doc, at) : 0;
+    diag_add(c->d, sev, rule_id, c->file, off, off, "%s", msg);
+}
 
 engine *engine_new(const char *tool)
 {
@@ -498,6 +510,15 @@ int engine_prepare(engine *e, diag_list *d)
         run r = {.e = e, .d = d, .rf = e->files[i]};
         for (size_t k = 0; k < e->files[i]->nrules; k++) {
             r.rule = &e->files[i]->rules[k];
+            for (size_t w = 0; w < r.rule->nwhen; w++) {
+                const rule_text *v = &r.rule->when[w].var;
+                if (!find_var(e, v->s, v->len)) {
+                    char name[80];
+                    snprintf(name, sizeof name, "%.*s", (int)(v->len < 64 ? v->len : 64), v->s);
+                    status = EXIT_BADRULES;
+                    rule_error(&r, v->at, "'when' names the unknown variable '%s'%s", name, "");
+                }
+            }
             if (!prepare_step(&r, &e->files[i]->rules[k].step))
                 status = EXIT_BADRULES;
         }
@@ -829,6 +850,17 @@ static int run_step(run *r, const rule_step *st, json_node *current)
     return status;
 }
 
+static bool when_holds(const engine *e, const rule *ru)
+{
+    for (size_t i = 0; i < ru->nwhen; i++) {
+        const var *v = find_var(e, ru->when[i].var.s, ru->when[i].var.len);
+        const char *val = v && v->value ? v->value : "";
+        if (strlen(val) != ru->when[i].value.len || memcmp(val, ru->when[i].value.s, ru->when[i].value.len))
+            return false;
+    }
+    return true;
+}
+
 int engine_run(engine *e, json_doc *doc, const char *file, bool dry_run, diag_list *d)
 {
     e->changes = 0;
@@ -849,7 +881,8 @@ int engine_run(engine *e, json_doc *doc, const char *file, bool dry_run, diag_li
         r.rf = e->files[i];
         for (size_t k = 0; k < r.rf->nrules && status == EXIT_OK; k++) {
             r.rule = &r.rf->rules[k];
-            status = run_step(&r, &r.rule->step, NULL);
+            if (when_holds(e, r.rule))
+                status = run_step(&r, &r.rule->step, NULL);
         }
     }
     buf_free(&r.scratch);

@@ -31,6 +31,10 @@ typedef struct engine_builtin {
     void *ctx;
 } engine_builtin;
 
+/* Adds a finding for a built-in at node at (rule id as given, positions resolved later). */
+void engine_report(engine_call *c, severity sev, const char *rule_id, const json_node *at, const char *fmt, ...)
+    __attribute__((format(printf, 5, 6)));
+
 /* Makes an engine for tool (its rule files must say "tool: TOOL" or "tool: any"). */
 engine *engine_new(const char *tool);
 

@@ -105,6 +105,7 @@ typedef struct json_doc {
     size_t src_len;
     json_node *root;
     bool src_is_json;       /* src is the JSON text of the tree (not YAML): spans may be copied */
+    size_t src_split;       /* when src joins two files: where the second starts (else 0) */
     size_t body_start;      /* where the root value starts in src (after leading white space) */
     size_t body_end;        /* where it ends (trailing white space follows) */
 } json_doc;

@@ -19,3 +19,10 @@ pos pos_of(const char *src, size_t len, size_t off)
     pos r = {line, utf8_count(src + line_start, off - line_start) + 1};
     return r;
 }
+
+pos pos_of_split(const char *src, size_t len, size_t split, size_t off)
+{
+    if (split && off >= split)
+        return pos_of(src + split, len - split, off - split);
+    return pos_of(src, split ? split : len, off);
+}

@@ -12,4 +12,8 @@ typedef struct pos {
  * Lines end at LF; a CR before it is part of the line's end, not a column. */
 pos pos_of(const char *src, size_t len, size_t off);
 
+/* Like pos_of, for a text made of two files joined at split (0: one file): offsets from
+ * split on count from the second file's start. */
+pos pos_of_split(const char *src, size_t len, size_t split, size_t off);
+
 #endif

@@ -238,8 +238,8 @@ static void parse_do(loader *ld, const json_node *d, rule_step *st)
 
 static void parse_step(loader *ld, const json_node *n, rule_step *st, bool is_rule, int depth)
 {
-    static const char *const rule_keys[] = {"id", "summary", "help", "select", "where", "when-empty", "secret", "do",
-                                            "then", NULL};
+    static const char *const rule_keys[] = {"id", "summary", "help", "when", "select", "where", "when-empty", "secret",
+                                            "do", "then", NULL};
     static const char *const step_keys[] = {"select", "where", "when-empty", "secret", "do", "then", NULL};
     st->at = where_is(ld, n);
     check_keys(ld, n, is_rule ? "rule" : "follow-up step", is_rule ? rule_keys : step_keys);
@@ -368,6 +368,26 @@ rule_file *rules_load(const char *name, const char *text, size_t len, diag_list 
                         !memcmp(f->rules[k].id.s, ru->id.s, ru->id.len))
                         error_at(&ld, ru->id.at, "duplicate rule id '%.*s'", (int)ru->id.len, ru->id.s);
                 parse_step(&ld, r, &ru->step, true, 0);
+                json_node *when = json_get(r, "when", 4);
+                if (when && is_type(&ld, when, JSON_OBJECT, "'when'")) {
+                    ru->nwhen = json_count(when);
+                    ru->when = xcalloc(ru->nwhen ? ru->nwhen : 1, sizeof *ru->when);
+                    size_t k = 0;
+                    for (json_node *m = json_first(when); m; m = m->next, k++) {
+                        ru->when[k].var = (rule_text){m->key, m->key_len, key_at(&ld, m)};
+                        rule_text value = {0};
+                        if (m->type == JSON_STRING || m->type == JSON_NUMBER || m->type == JSON_TRUE ||
+                            m->type == JSON_FALSE) {
+                            size_t vlen = 0;
+                            value.s = m->type == JSON_TRUE ? "true" : m->type == JSON_FALSE ? "false" : json_text(m, &vlen);
+                            value.len = m->type == JSON_TRUE ? 4 : m->type == JSON_FALSE ? 5 : vlen;
+                            value.at = where_is(&ld, m);
+                        } else {
+                            error_at(&ld, where_is(&ld, m), "values under 'when' must be plain text");
+                        }
+                        ru->when[k].value = value;
+                    }
+                }
             }
         }
     }
@@ -395,8 +415,10 @@ void rules_free(rule_file *f)
 {
     if (!f)
         return;
-    for (size_t i = 0; i < f->nrules; i++)
+    for (size_t i = 0; i < f->nrules; i++) {
         free_step(&f->rules[i].step);
+        free(f->rules[i].when);
+    }
     for (size_t i = 0; i < f->nvars; i++)
         rx_free(f->vars[i].rx);
     free(f->rules);

@@ -48,8 +48,14 @@ struct rule_step {
     size_t with_len;
 };
 
+typedef struct rule_when {
+    rule_text var, value;           /* the rule runs only when variable var equals value */
+} rule_when;
+
 typedef struct rule {
     rule_text id, summary, help;
+    rule_when *when;                /* all must hold */
+    size_t nwhen;
     rule_step step;
 } rule;
 

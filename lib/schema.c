@@ -160,7 +160,7 @@ static const char *const known_kw[] = {
     "contains", "minContains", "maxContains", "maxItems", "minItems", "uniqueItems", "properties",
     "patternProperties", "additionalProperties", "propertyNames", "required", "dependentRequired",
     "dependentSchemas", "maxProperties", "minProperties", "allOf", "anyOf", "oneOf", "not", "if", "then", "else",
-    "format", "x-rule", "x-severity", "x-message", NULL};
+    "format", "x-rule", "x-severity", "x-message", "x-integer-literal", NULL};
 
 static bool in_list(const json_node *m, const char *const *list)
 {
@@ -261,7 +261,7 @@ static void index_schema(compiler *c, const json_node *n, const char *base, int 
                 if (r)
                     pmap_put(&c->s->regexes, m, r);
             }
-        } else if (c->s->opts.strict && !in_list(m, known_kw)) {
+        } else if (c->s->opts.strict && !in_list(m, known_kw) && !(m->key_len > 2 && !memcmp(m->key, "x-", 2))) {
             cfail(c, m, "unknown schema keyword '%.*s'", (int)m->key_len, m->key);
         }
     }
@@ -766,6 +766,10 @@ static bool validate_scalar(vctx *v, const json_node *sch, const json_node *inst
         if (number_kw(k = member(sch, "exclusiveMinimum")) && numcmp(inst, k) <= 0)
             violation(v, sch, "exclusiveMinimum", inst, "must be more than %.*s, got %.*s", (int)k->n,
                       (const char *)k->p, (int)inst->n, (const char *)inst->p), ok = false;
+        if ((k = member(sch, "x-integer-literal")) && k->type == JSON_TRUE &&
+            (memchr(inst->p, '.', inst->n) || memchr(inst->p, 'e', inst->n) || memchr(inst->p, 'E', inst->n)))
+            violation(v, sch, "x-integer-literal", inst, "must be written as an integer, got %.*s", (int)inst->n,
+                      (const char *)inst->p), ok = false;
         if (number_kw(k = member(sch, "multipleOf")) && !multiple_of(inst, k))
             violation(v, sch, "multipleOf", inst, "must be a multiple of %.*s", (int)k->n, (const char *)k->p),
                 ok = false;

@@ -138,9 +138,18 @@ int tool_main(const tool_spec *t, int argc, char **argv)
         status = EXIT_FINDINGS;
     if (status == EXIT_OK && !c.dry_run) {
         /* The shared validator sees the result before anything is written. */
-        validate_opts vo = {t->out_kind};
+        validate_opts vo = {t->out_kind, t->out_stage, NULL, NULL, 0};
+        int vstatus;
+        validator *v = validator_new(&vo, &d, &vstatus);
+        if (!v) {
+            status = vstatus;
+            goto done;
+        }
         size_t before = d.n;
-        validate_doc(doc, name, &vo, &d);
+        /* Positions of findings point into the input; edited nodes at their nearest
+         * unedited ancestor. */
+        validator_check_doc(v, doc, name, t->out_kind, &d);
+        validator_free(v);
         for (size_t i = before; i < d.n; i++) {
             char *m = d.v[i].message;
             size_t len = strlen(m) + 40;

@@ -17,6 +17,7 @@ typedef struct tool_spec {
     /* Maps the tool's flags onto rule variables once the rules are loaded (may be NULL). */
     int (*bind)(void *ctx, engine *e, diag_list *d);
     config_kind out_kind;           /* the shared validator checks the result as this kind */
+    const char *out_stage;          /* ... at this stage (NULL: review) */
     bool rules_required;            /* the tool has no rules of its own: -r is needed */
 } tool_spec;
 

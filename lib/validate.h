@@ -1,27 +1,54 @@
-/* validate: the shared validator every tool runs on its own output before writing. */
+/* validate: the shared validator. config-validate is its command line, and every other
+ * tool runs it on its own output before writing: syntax, the kind's schema (rules/schemas/),
+ * the check rules (rules/config-validate.yaml) and their built-ins. */
 #ifndef TK_VALIDATE_H
 #define TK_VALIDATE_H
 #include "diag.h"
 #include "json.h"
 
-typedef enum config_kind { KIND_AUTO, KIND_JSON } config_kind;
+typedef enum config_kind { KIND_AUTO, KIND_JSON, KIND_ARM, KIND_MENDER } config_kind;
 
 typedef struct validate_opts {
     config_kind kind;
+    const char *stage;              /* "review" (default) or "deploy" */
+    const char *schema_path;        /* --schema FILE: checks every file against it instead */
+    const char *const *checks;      /* -r FILE... ("@default" = the built-in checks); none = default */
+    size_t nchecks;
 } validate_opts;
 
-/* Returns the kind named s ("auto", "json"), or -1 when s names none. */
+typedef struct validator validator;
+
+/* Returns the kind named s (auto, json, arm-template, mender-conf), or -1. */
 int config_kind_parse(const char *s);
 
 /* Returns the name of a kind as --kind spells it. */
 const char *config_kind_name(config_kind k);
 
-/* Checks a parsed document and adds its findings to d under the display name file;
- * returns the kind it was checked as. Positions are left for diag_resolve. */
-config_kind validate_doc(const json_doc *doc, const char *file, const validate_opts *o, diag_list *d);
+/* Loads the schemas and check rules. Returns NULL with findings in d and *status set to
+ * EXIT_BADRULES, EXIT_USAGE or EXIT_IO when something cannot be loaded. */
+validator *validator_new(const validate_opts *o, diag_list *d, int *status);
 
-/* Parses src[0..len) and checks it; a syntax error becomes a finding. Resolves the
- * positions of the findings it adds. Returns the kind used. */
-config_kind validate_buffer(const char *src, size_t len, const char *file, const validate_opts *o, diag_list *d);
+/* Frees a validator; NULL is allowed. */
+void validator_free(validator *v);
+
+/* Checks a parsed document as kind (KIND_AUTO: decided from its $schema or keys and the
+ * file name); adds findings under the name file, positions resolved against doc->src.
+ * Returns the kind used. */
+config_kind validator_check_doc(validator *v, json_doc *doc, const char *file, config_kind kind, diag_list *d);
+
+/* Parses src[0..len) (a syntax error is a finding) and checks it as kind (KIND_AUTO:
+ * detected). Plain JSON without a --schema is checked in one streaming pass, with no tree.
+ * Returns the kind used. */
+config_kind validator_check_buffer(validator *v, const char *src, size_t len, const char *file, config_kind kind,
+                                   diag_list *d);
+
+/* Checks the view a Mender client gets from two files: fallback (read first) overridden
+ * key by key by main, each also checked for what concerns one file alone. Findings name
+ * the file each node came from. */
+void validator_check_mender_pair(validator *v, const char *fb_src, size_t fb_len, const char *fb_name,
+                                 const char *main_src, size_t main_len, const char *main_name, diag_list *d);
+
+/* Returns the metadata of every rule the validator can report (for SARIF). */
+const diag_rule *validator_catalog(validator *v, size_t *n);
 
 #endif

@@ -1,53 +1,85 @@
-/* config-validate: checks JSON configs before they ship; see config-validate(1). */
+/* config-validate: checks JSON configs (ARM templates, mender.conf, plain JSON) before
+ * they ship; see config-validate(1). */
 #include "../lib/buf.h"
 #include "../lib/cli.h"
 #include "../lib/diag.h"
 #include "../lib/exitcodes.h"
 #include "../lib/io.h"
-#include "../lib/out.h"
+#include "../lib/json_write.h"
+#include "../lib/oom.h"
+#include "../lib/tool.h"
 #include "../lib/validate.h"
 #include <errno.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 static const char *prog = "config-validate";
 
-enum { OPT_KIND = 1 };
+enum { OPT_KIND = 1, OPT_SCHEMA, OPT_STAGE, OPT_FALLBACK, OPT_VERBOSE };
 
 static const cli_option options[] = {
-    {"kind", 0, "KIND", "check as KIND: auto (default) or json", OPT_KIND},
+    {"kind", 0, "KIND", "check as auto (default), json, arm-template or mender-conf", OPT_KIND},
+    {"schema", 0, "FILE", "check against this JSON Schema (YAML or .json) instead", OPT_SCHEMA},
+    {"stage", 0, "STAGE", "review (default: no secrets) or deploy (no masked keys)", OPT_STAGE},
+    {"fallback", 0, "FILE", "mender.conf read before FILE (the client's merged view)", OPT_FALLBACK},
+    {"verbose", 'v', NULL, "say which kind each file was checked as", OPT_VERBOSE},
     {0},
 };
 
-static const diag_rule catalog[] = {
-    {"json-syntax", "the file is not strict JSON (RFC 8259)", "Fix the syntax at the reported position; comments, trailing commas, single quotes and unquoted names are not JSON."},
-    {"json-bom", "the file starts with a UTF-8 byte order mark", "Save the file as UTF-8 without a BOM; RFC 8259 forbids adding one."},
-    {"json-empty", "the file is empty", "A config must hold one JSON value."},
-    {"json-trailing", "content follows the JSON value", "Remove what follows the end of the top-level value."},
-    {"json-depth", "nesting is deeper than the parser allows", "Flatten the document; no config needs this depth."},
-    {"json-encoding", "the file is not valid UTF-8", "Re-encode the file as UTF-8."},
-    {"json-duplicate-key", "an object repeats a member name", "Keep one member per name: readers disagree on which duplicate wins."},
-    {"io-read", "the file cannot be read", "Check the path and its permissions."},
-};
+typedef struct settings {
+    validate_opts vo;
+    const char *fallback;
+    bool verbose;
+} settings;
 
 static int handle(void *ctx, int id, const char *arg)
 {
-    validate_opts *o = ctx;
-    if (id == OPT_KIND) {
+    settings *s = ctx;
+    switch (id) {
+    case OPT_KIND: {
         int k = config_kind_parse(arg);
         if (k < 0)
-            return cli_usage_error(prog, "--kind must be auto or json, not '%s'", arg);
-        o->kind = (config_kind)k;
+            return cli_usage_error(prog, "--kind must be auto, json, arm-template or mender-conf, not '%s'", arg);
+        s->vo.kind = (config_kind)k;
+        return 0;
+    }
+    case OPT_SCHEMA: s->vo.schema_path = arg; return 0;
+    case OPT_STAGE:
+        if (strcmp(arg, "review") && strcmp(arg, "deploy"))
+            return cli_usage_error(prog, "--stage must be review or deploy, not '%s'", arg);
+        s->vo.stage = arg;
+        return 0;
+    case OPT_FALLBACK: s->fallback = arg; return 0;
+    case OPT_VERBOSE: s->verbose = true; return 0;
     }
     return 0;
 }
 
+/* The "files" member of the JSON report: each file and the kind it was checked as. */
+static void files_json(buf *b, char **names, const config_kind *kinds, size_t n)
+{
+    buf_puts(b, "\"files\": [");
+    for (size_t i = 0; i < n; i++) {
+        buf_puts(b, i ? ", " : "");
+        buf one = BUF_INIT;
+        out *o = xmalloc(sizeof *o);
+        out_init_mem(o, &one);
+        json_write_string(o, names[i], strlen(names[i]));
+        out_flush(o);
+        free(o);
+        buf_printf(b, "{\"file\": %s, \"kind\": \"%s\"}", one.data, config_kind_name(kinds[i]));
+        buf_free(&one);
+    }
+    buf_puts(b, "]");
+}
+
 int main(int argc, char **argv)
 {
-    validate_opts vo = {KIND_AUTO};
-    cli_spec spec = {prog, "[--kind KIND] [--format FMT] [-q] [FILE...]",
-                     "Check JSON configs for strict syntax and duplicate member names.",
-                     CO_FORMAT | CO_QUIET, options, handle, &vo};
+    settings s = {{KIND_AUTO, "review", NULL, NULL, 0}, NULL, false};
+    cli_spec spec = {prog, "[--kind KIND] [--schema FILE] [-r CHECKS] [--stage STAGE] [--fallback FILE] [--format FMT] [-o FILE] [-q] [-v] [FILE...]",
+                     "Check JSON configs: strict syntax, the kind's schema and its checks.",
+                     CO_FORMAT | CO_QUIET | CO_RULES | CO_OUTPUT, options, handle, &s};
     cli_common c;
     int r = cli_parse(&spec, argc, argv, &c);
     if (r >= 0) {
@@ -58,44 +90,100 @@ int main(int argc, char **argv)
     char *stdin_only[] = {stdin_name};
     char **files = c.noperands ? c.operands : stdin_only;
     size_t nfiles = c.noperands ? c.noperands : 1;
-
     diag_list d = {0};
-    static out err_out;
-    out_init_fd(&err_out, 2);
+    int status = EXIT_OK;
+    if (s.fallback && (nfiles != 1 || (s.vo.kind != KIND_AUTO && s.vo.kind != KIND_MENDER))) {
+        cli_usage_error(prog, "--fallback goes with one mender.conf");
+        cli_free(&c);
+        return EXIT_USAGE;
+    }
+    s.vo.checks = c.rules;
+    s.vo.nchecks = c.nrules;
+    validator *v = validator_new(&s.vo, &d, &status);
+    config_kind *kinds = xcalloc(nfiles, sizeof *kinds);
+    char **names = xcalloc(nfiles, sizeof *names);
+    out *err_out = xmalloc(sizeof *err_out);
+    out_init_fd(err_out, 2);
     bool io_failed = false;
-    buf in = BUF_INIT;
-    for (size_t i = 0; i < nfiles; i++) {
+    for (size_t i = 0; v && status == EXIT_OK && i < nfiles; i++) {
         const char *path = files[i];
-        const char *name = io_is_stdin(path) ? "<stdin>" : path;
+        names[i] = io_is_stdin(path) ? "<stdin>" : (char *)path;
         size_t from = d.n;
-        buf_clear(&in);
-        int e = io_read_all(path, &in);
+        io_input in;
+        int e = io_input_open(&in, path);
         if (e) {
-            diag_add(&d, SEV_ERROR, "io-read", name, (size_t)-1, (size_t)-1, "cannot read: %s", strerror(e));
+            diag_add(&d, SEV_ERROR, "io-read", names[i], (size_t)-1, (size_t)-1, "cannot read: %s", strerror(e));
             io_failed = true;
+            kinds[i] = s.vo.kind == KIND_AUTO ? KIND_JSON : s.vo.kind;
+        } else if (s.fallback) {
+            io_input fb;
+            e = io_input_open(&fb, s.fallback);
+            if (e) {
+                diag_add(&d, SEV_ERROR, "io-read", s.fallback, (size_t)-1, (size_t)-1, "cannot read: %s", strerror(e));
+                io_failed = true;
+            } else {
+                validator_check_mender_pair(v, fb.data, fb.len, s.fallback, in.data, in.len, names[i], &d);
+            }
+            io_input_close(&fb);
+            kinds[i] = KIND_MENDER;
         } else {
-            validate_buffer(in.data, in.len, name, &vo, &d);
+            kinds[i] = validator_check_buffer(v, in.data, in.len, names[i], s.vo.kind, &d);
         }
-        if (c.format == FMT_TEXT)
+        io_input_close(&in);
+        if (c.format == FMT_TEXT && !c.output && (s.verbose || d.n > from)) {
+            /* Say which kind applied, so the rules behind the findings make sense. */
+            if (s.verbose || !c.quiet)
+                fprintf(stderr, "%s: %s: checked as %s\n", prog, names[i], config_kind_name(kinds[i]));
             for (size_t k = from; k < d.n; k++)
                 if (!c.quiet || d.v[k].sev == SEV_ERROR)
-                    diag_render_one(&d.v[k], prog, &err_out);
+                    diag_render_one(&d.v[k], prog, err_out);
+            out_flush(err_out);
+        }
     }
-    buf_free(&in);
-    out_flush(&err_out);
-
-    static out std_out;
-    out_init_fd(&std_out, 1);
-    if (c.format == FMT_JSON)
-        diag_render_json(&d, prog, NULL, &std_out);
-    else if (c.format == FMT_SARIF)
-        diag_render_sarif(&d, prog, TMPLKIT_VERSION, catalog, sizeof catalog / sizeof *catalog, &std_out);
-    int werr = out_flush(&std_out);
-    int status = io_failed ? EXIT_IO : d.count[SEV_ERROR] ? EXIT_FINDINGS : EXIT_OK;
-    if (werr) {
-        fprintf(stderr, "%s: error: cannot write output: %s\n", prog, strerror(werr));
-        status = EXIT_IO;
+    if (status != EXIT_OK) {
+        diag_render_text(&d, prog, err_out);
+        out_flush(err_out);
+    } else {
+        size_t ncat = 0;
+        const diag_rule *cat = v ? validator_catalog(v, &ncat) : NULL;
+        int fd = 1;
+        io_atomic a;
+        int werr = 0;
+        if (c.output) {
+            werr = io_atomic_open(&a, c.output);
+            fd = werr ? -1 : a.fd;
+        }
+        if (!werr && (c.format != FMT_TEXT || c.output)) {
+            out *o = xmalloc(sizeof *o);
+            out_init_fd(o, fd);
+            if (c.format == FMT_TEXT) {
+                for (size_t k = 0; k < d.n; k++)
+                    if (!c.quiet || d.v[k].sev == SEV_ERROR)
+                        diag_render_one(&d.v[k], prog, o);
+            } else if (c.format == FMT_JSON) {
+                buf extra = BUF_INIT;
+                files_json(&extra, names, kinds, nfiles);
+                diag_render_json(&d, prog, extra.data, o);
+                buf_free(&extra);
+            } else {
+                diag_render_sarif(&d, prog, TMPLKIT_VERSION, cat, ncat, o);
+            }
+            werr = out_flush(o);
+            free(o);
+            if (c.output)
+                werr = werr ? (io_atomic_abort(&a), werr) : io_atomic_commit(&a);
+        }
+        if (werr) {
+            fprintf(stderr, "%s: error: cannot write %s: %s\n", prog, c.output ? c.output : "output", strerror(werr));
+            status = EXIT_IO;
+        } else {
+            status = io_failed ? EXIT_IO : d.count[SEV_ERROR] ? EXIT_FINDINGS : EXIT_OK;
+        }
     }
+    free(err_out);
+    free(kinds);
+    free(names);
+    validator_free(v);
     diag_free(&d);
     cli_free(&c);
     return status;
