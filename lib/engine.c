@@ -134,7 +134,7 @@ static int adopt(engine *e, rule_file *f, diag_list *d)
         size_t at = f->tool.at;
         diag_add(d, SEV_ERROR, "rule-file", f->name, at, at, "this rule file is for '%.*s', not %s (say 'tool: any' to share it)",
                  (int)f->tool.len, f->tool.s, e->tool);
-        diag_resolve(d, d->n - 1, f->text, f->len);
+        diag_resolve(d, d->n - 1, rules_text(f), f->len);
         rules_free(f);
         return EXIT_BADRULES;
     }
@@ -163,9 +163,17 @@ static int adopt(engine *e, rule_file *f, diag_list *d)
     return EXIT_OK;
 }
 
+static int load_file(engine *e, const char *name, const char *text, size_t len, bool compiled_in, diag_list *d)
+{
+    rule_file *f = rules_load(name, text, len, compiled_in, d);
+    if (!f)
+        return EXIT_BADRULES;
+    return adopt(e, f, d);
+}
+
 int engine_load_text(engine *e, const char *name, const char *text, size_t len, diag_list *d)
 {
-    rule_file *f = rules_load(name, text, len, d);
+    rule_file *f = rules_load(name, text, len, false, d);
     if (!f)
         return EXIT_BADRULES;
     return adopt(e, f, d);
@@ -189,7 +197,7 @@ int engine_load(engine *e, const char *const *paths, size_t n, diag_list *d)
             } else {
                 char name[300];
                 snprintf(name, sizeof name, "builtin:%s", path);
-                rc = engine_load_text(e, name, ef->data, ef->len, d);
+                rc = load_file(e, name, ef->data, ef->len, ef->json, d);
             }
         } else {
             io_input in;
@@ -342,7 +350,7 @@ static bool expand(run *r, const rule_text *t, tmpl_escape esc, buf *dst)
     diag_add(r->d, SEV_ERROR, "rule-file", r->rf->name, t->at + bad, t->at + bad,
              "unknown variable '%.*s' (not declared under vars; built in: node, node.NAME, key, path)", (int)n,
              t->s + bad + 2);
-    diag_resolve(r->d, r->d->n - 1, r->rf->text, r->rf->len);
+    diag_resolve(r->d, r->d->n - 1, rules_text(r->rf), r->rf->len);
     return false;
 }
 
@@ -356,7 +364,7 @@ static bool has_vars(const rule_text *t)
 static bool rule_error(run *r, size_t at, const char *fmt, const char *a, const char *b)
 {
     diag_add(r->d, SEV_ERROR, "rule-file", r->rf->name, at, at, fmt, a, b);
-    diag_resolve(r->d, r->d->n - 1, r->rf->text, r->rf->len);
+    diag_resolve(r->d, r->d->n - 1, rules_text(r->rf), r->rf->len);
     return false;
 }
 
@@ -371,7 +379,7 @@ static jp_query *compile_query(run *r, const rule_text *t)
         if (!query) {
             size_t off = err.offset <= t->len ? err.offset : t->len;
             diag_add(r->d, SEV_ERROR, "rule-file", r->rf->name, t->at + off, t->at + off, "JSONPath: %s", err.msg);
-            diag_resolve(r->d, r->d->n - 1, r->rf->text, r->rf->len);
+            diag_resolve(r->d, r->d->n - 1, rules_text(r->rf), r->rf->len);
         }
     }
     buf_free(&q);
@@ -389,7 +397,7 @@ static rx *compile_regex(run *r, const rule_text *t, unsigned flags)
             size_t off = err.offset <= t->len ? err.offset : t->len;
             diag_add(r->d, SEV_ERROR, "rule-file", r->rf->name, t->at + off, t->at + off,
                      "regular expression: %s (at offset %zu)", err.msg, err.offset);
-            diag_resolve(r->d, r->d->n - 1, r->rf->text, r->rf->len);
+            diag_resolve(r->d, r->d->n - 1, rules_text(r->rf), r->rf->len);
         }
         if (re && r->e->large)
             rx_jit(re);
@@ -487,7 +495,7 @@ int engine_prepare(engine *e, diag_list *d)
                     const rule_file *f = v->file;
                     diag_add(d, SEV_ERROR, "rule-file", f->name, rv->pattern.at + err.offset, rv->pattern.at + err.offset,
                              "regular expression: %s (at offset %zu)", err.msg, err.offset);
-                    diag_resolve(d, d->n - 1, f->text, f->len);
+                    diag_resolve(d, d->n - 1, rules_text(f), f->len);
                     status = EXIT_BADRULES;
                     continue;
                 }
@@ -627,7 +635,9 @@ static int act(run *r, const rule_step *st, json_node *n)
                 buf_puts(&msg, "(secret)");
             else
                 show_value(v, &msg);
-            if (!target)
+            if (target)
+                path_of(r, target, &path);
+            else
                 buf_printf(&path, "['%s']", member.data);
             finding_at(r, SEV_NOTE, target ? target : n, target ? "would set %s to %s" : "would add %s = %s", path.data,
                        msg.data);

@@ -7,12 +7,10 @@
 #include <stdlib.h>
 #include <string.h>
 
-static bool ieq(const char *a, size_t an, const char *b)
+/* Compares n bytes of a and b ignoring ASCII case. */
+static bool ieqn(const char *a, const char *b, size_t n)
 {
-    size_t bn = strlen(b);
-    if (an != bn)
-        return false;
-    for (size_t i = 0; i < an; i++) {
+    for (size_t i = 0; i < n; i++) {
         char x = a[i], y = b[i];
         if (x >= 'A' && x <= 'Z')
             x += 32;
@@ -77,9 +75,9 @@ void mender_url_normalize(const char *url, size_t len, buf *dst)
 const char *mender_url_problem(const char *url, size_t len, bool allow_http)
 {
     size_t skip;
-    if (len >= 8 && ieq(url, 8, "https://"))
+    if (len >= 8 && ieqn(url, "https://", 8))
         skip = 8;
-    else if (len >= 7 && ieq(url, 7, "http://"))
+    else if (len >= 7 && ieqn(url, "http://", 7))
         skip = allow_http ? 7 : 0;
     else
         return allow_http ? "is not an absolute http(s) URL" : "is not an absolute https URL";
@@ -125,35 +123,40 @@ static void check_names(engine_call *c, const json_node *root, const json_node *
 {
     for (const json_node *m = json_first(root); m; m = m->next) {
         const json_node *exact = NULL, *icase = NULL, *near = NULL;
-        size_t best = 99;
         for (const json_node *k = json_first(known); k && !exact; k = k->next) {
-            if (k->type != JSON_STRING)
+            if (k->type != JSON_STRING || k->n != m->key_len)
                 continue;
-            if (k->n == m->key_len && !memcmp(k->p, m->key, k->n))
+            if (!memcmp(k->p, m->key, k->n))
                 exact = k;
-            else if (k->n == m->key_len && !icase && edit_distance(k->p, k->n, m->key, m->key_len) == 0)
+            else if (!icase && ieqn(m->key, k->p, k->n))
                 icase = k;
-            else {
-                size_t d = edit_distance(k->p, k->n, m->key, m->key_len);
-                if (d < best)
-                    best = d, near = k;
-            }
         }
         for (const json_node *k = json_first(obsolete); k && (exact || icase); k = k->next)
-            if (k->type == JSON_STRING && k->n == m->key_len && edit_distance(k->p, k->n, m->key, m->key_len) == 0)
+            if (k->type == JSON_STRING && k->n == m->key_len && ieqn(m->key, k->p, k->n))
                 engine_report(c, SEV_NOTE, "mender-obsolete-option", m,
                               "option '%.*s' is no longer read by the current Mender client", (int)k->n, (const char *)k->p);
+        if (exact)
+            continue;
         buf q = BUF_INIT;
         quote_into(&q, m->key, m->key_len, 60);
-        if (icase && !exact)
+        if (icase) {
             engine_report(c, SEV_WARNING, "mender-option-case", m,
                           "option '%s' is spelled '%.*s' (the client matches names ignoring case, readers of the file may not)",
                           q.data, (int)icase->n, (const char *)icase->p);
-        else if (!exact && near && best <= 3)
-            engine_report(c, SEV_WARNING, "mender-unknown-option", m, "unknown option '%s' (did you mean '%.*s'?)", q.data,
-                          (int)near->n, (const char *)near->p);
-        else if (!exact)
-            engine_report(c, SEV_WARNING, "mender-unknown-option", m, "unknown option '%s'", q.data ? q.data : "");
+        } else {
+            /* Unknown: suggest the nearest known name, when it is near enough to be a typo. */
+            size_t best = 99;
+            for (const json_node *k = json_first(known); k; k = k->next) {
+                size_t dist = k->type == JSON_STRING ? edit_distance(k->p, k->n, m->key, m->key_len) : 99;
+                if (dist < best)
+                    best = dist, near = k;
+            }
+            if (near && best <= 3)
+                engine_report(c, SEV_WARNING, "mender-unknown-option", m, "unknown option '%s' (did you mean '%.*s'?)",
+                              q.data, (int)near->n, (const char *)near->p);
+            else
+                engine_report(c, SEV_WARNING, "mender-unknown-option", m, "unknown option '%s'", q.data ? q.data : "");
+        }
         buf_free(&q);
     }
 }
@@ -236,4 +239,146 @@ int mender_builtin_checks(engine_call *c)
     check_names(c, root, json_get(c->args, "known", 5), json_get(c->args, "obsolete", 8));
     check_servers(c, root);
     return EXIT_OK;
+}
+
+/* The usable server URL strings of a config, in order. */
+static size_t usable_servers(const json_node *root, mender_server **list)
+{
+    mender_server *all;
+    size_t n = mender_servers(root, &all), k = 0;
+    for (size_t i = 0; i < n; i++)
+        if (all[i].node && all[i].node->type == JSON_STRING && all[i].node->n)
+            all[k++] = all[i];
+    *list = all;
+    return k;
+}
+
+static bool same_server(const char *a, size_t an, const char *b, size_t bn)
+{
+    buf x = BUF_INIT, y = BUF_INIT;
+    mender_url_normalize(a, an, &x);
+    mender_url_normalize(b, bn, &y);
+    bool same = !strcmp(x.data, y.data);
+    buf_free(&x);
+    buf_free(&y);
+    return same;
+}
+
+static bool var_true(engine *e, const char *name)
+{
+    const char *v = engine_get(e, name);
+    return v && !strcmp(v, "true");
+}
+
+int mender_dual_check(engine_call *c)
+{
+    const json_node *root = c->node;
+    const char *new_url = engine_get(c->e, "new"), *old_url = engine_get(c->e, "old");
+    new_url = new_url ? new_url : "";
+    old_url = old_url ? old_url : "";
+    buf q = BUF_INIT;
+    quote_into(&q, new_url, strlen(new_url), 100);
+    const char *why = mender_url_problem(new_url, strlen(new_url), var_true(c->e, "allow-http"));
+    if (why) {
+        engine_report(c, SEV_ERROR, "mender-new-url", NULL, "--new '%s' %s", q.data, why);
+        buf_free(&q);
+        return EXIT_USAGE;
+    }
+    mender_server *sv;
+    size_t n = usable_servers(root, &sv);
+    int status = EXIT_OK;
+    json_node *servers = json_get_icase(root, "Servers", 7);
+    size_t entries = servers && servers->type == JSON_ARRAY ? json_count(servers) : 0;
+    if (!*old_url) {
+        if (!n) {
+            engine_report(c, SEV_ERROR, "mender-no-current-server", root,
+                          "the config has no current server (no ServerURL, no Servers entry): give it with --old");
+            status = EXIT_FINDINGS;
+            goto out;
+        }
+        char *text = xmalloc(sv[0].node->n + 1);
+        memcpy(text, sv[0].node->p, sv[0].node->n);
+        text[sv[0].node->n] = '\0';
+        engine_put(c->e, "old", text);
+        free(text);
+        old_url = engine_get(c->e, "old");
+    } else if ((why = mender_url_problem(old_url, strlen(old_url), true))) {
+        buf o = BUF_INIT;
+        quote_into(&o, old_url, strlen(old_url), 100);
+        engine_report(c, SEV_ERROR, "mender-old-url", NULL, "--old '%s' %s", o.data, why);
+        buf_free(&o);
+        status = EXIT_USAGE;
+        goto out;
+    }
+    if (same_server(old_url, strlen(old_url), new_url, strlen(new_url))) {
+        engine_report(c, SEV_ERROR, "mender-new-is-old", n ? sv[0].node : root,
+                      "the new server '%s' is the current one (compared without a trailing '/' and ignoring the case "
+                      "of scheme and host)",
+                      q.data);
+        status = EXIT_FINDINGS;
+        goto out;
+    }
+    if (entries > 2) {
+        engine_report(c, SEV_ERROR, "mender-too-many-servers", servers,
+                      "Servers already holds %zu servers; the two-server form has exactly the old and the new one", entries);
+        status = EXIT_FINDINGS;
+        goto out;
+    }
+    if (entries == 2) {
+        json_node *second = json_get_icase(json_at(servers, 1), "ServerURL", 9);
+        if (second && second->type == JSON_STRING) {
+            if (!same_server(second->p, second->n, new_url, strlen(new_url))) {
+                buf s = BUF_INIT;
+                quote_into(&s, second->p, second->n, 100);
+                engine_report(c, SEV_ERROR, "mender-other-second-server", second,
+                              "Servers already holds a different second server '%s' (not '%s')", s.data, q.data);
+                buf_free(&s);
+                status = EXIT_FINDINGS;
+                goto out;
+            }
+            /* Already dual: keep the config's own spelling of the new server. */
+            char *text = xmalloc(second->n + 1);
+            memcpy(text, second->p, second->n);
+            text[second->n] = '\0';
+            engine_put(c->e, "new", text);
+            free(text);
+        }
+    }
+out:
+    buf_free(&q);
+    free(sv);
+    return status;
+}
+
+int mender_final_check(engine_call *c)
+{
+    const json_node *root = c->node;
+    const char *new_url = engine_get(c->e, "new");
+    new_url = new_url ? new_url : "";
+    buf q = BUF_INIT;
+    quote_into(&q, new_url, strlen(new_url), 100);
+    const char *why = mender_url_problem(new_url, strlen(new_url), true);
+    int status = EXIT_OK;
+    if (why) {
+        engine_report(c, SEV_ERROR, "mender-new-url", NULL, "--new '%s' %s", q.data, why);
+        buf_free(&q);
+        return EXIT_USAGE;
+    }
+    mender_server *sv;
+    size_t n = usable_servers(root, &sv);
+    bool found = false;
+    for (size_t i = 0; i < n && !found; i++)
+        found = same_server(sv[i].node->p, sv[i].node->n, new_url, strlen(new_url));
+    if (!found && !var_true(c->e, "force")) {
+        engine_report(c, SEV_ERROR, "mender-new-not-listed", root,
+                      "the new server '%s' is not among the config's servers: run menderconf-dual first (or --force)",
+                      q.data);
+        status = EXIT_FINDINGS;
+    }
+    json_node *servers = json_get_icase(root, "Servers", 7);
+    if (servers && servers->type == JSON_ARRAY && json_count(servers) == 1 && !json_get_icase(root, "ServerURL", 9))
+        engine_put(c->e, "servers-array", "true");  /* the input's own style */
+    buf_free(&q);
+    free(sv);
+    return status;
 }

@@ -32,4 +32,15 @@ const char *mender_url_problem(const char *url, size_t len, bool allow_http);
  * usable server). */
 int mender_builtin_checks(engine_call *c);
 
+/* The built-in "mender-dual-check" of menderconf-dual: sets variable old to the config's
+ * current server when it is empty, and refuses (EXIT_USAGE for a bad --new, EXIT_FINDINGS
+ * otherwise) a config with no current server, a new server equal to the old one, or a
+ * different second server already in Servers. */
+int mender_dual_check(engine_call *c);
+
+/* The built-in "mender-final-check" of menderconf-final: refuses (EXIT_FINDINGS) when the
+ * new server is not among the config's servers and variable force is not "true"; keeps a
+ * one-entry Servers array as it is (sets servers-array to "true"). */
+int mender_final_check(engine_call *c);
+
 #endif

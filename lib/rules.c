@@ -314,7 +314,12 @@ static void parse_vars(loader *ld, const json_node *vars)
     }
 }
 
-rule_file *rules_load(const char *name, const char *text, size_t len, diag_list *d)
+const char *rules_text(const rule_file *f)
+{
+    return f->compiled_in ? NULL : f->text;
+}
+
+rule_file *rules_load(const char *name, const char *text, size_t len, bool compiled_in, diag_list *d)
 {
     rule_file *f = xcalloc(1, sizeof *f);
     f->name = xstrdup(name);
@@ -322,14 +327,25 @@ rule_file *rules_load(const char *name, const char *text, size_t len, diag_list 
     memcpy(f->text, text, len);
     f->text[len] = '\0';
     f->len = len;
+    f->compiled_in = compiled_in;
     loader ld = {f, d, d->n, false};
-    yaml_error yerr;
-    f->yaml = yaml_load(f->text, len, &yerr);
-    if (!f->yaml) {
-        diag_add(d, SEV_ERROR, "rule-file", name, yerr.offset, yerr.offset, "YAML: %s", yerr.msg);
-        diag_resolve(d, ld.first, f->text, len);
-        rules_free(f);
-        return NULL;
+    if (compiled_in) {
+        json_error jerr;
+        f->yaml = json_parse(f->text, len, NULL, &jerr);
+        if (!f->yaml) {
+            diag_add(d, SEV_ERROR, "rule-file", name, (size_t)-1, (size_t)-1, "%s", jerr.msg);
+            rules_free(f);
+            return NULL;
+        }
+    } else {
+        yaml_error yerr;
+        f->yaml = yaml_load(f->text, len, &yerr);
+        if (!f->yaml) {
+            diag_add(d, SEV_ERROR, "rule-file", name, yerr.offset, yerr.offset, "YAML: %s", yerr.msg);
+            diag_resolve(d, ld.first, f->text, len);
+            rules_free(f);
+            return NULL;
+        }
     }
     const json_node *root = f->yaml->root;
     static const char *const keys[] = {"tool", "version", "description", "vars", "rules", NULL};
@@ -391,7 +407,7 @@ rule_file *rules_load(const char *name, const char *text, size_t len, diag_list 
             }
         }
     }
-    diag_resolve(d, ld.first, f->text, len);
+    diag_resolve(d, ld.first, rules_text(f), len);
     if (ld.failed) {
         rules_free(f);
         return NULL;

@@ -76,11 +76,17 @@ typedef struct rule_file {
     size_t nvars;
     rule *rules;
     size_t nrules;
+    bool compiled_in;               /* a built-in file stored as JSON: no YAML positions */
 } rule_file;
 
-/* Loads a rule file from text[0..len) (copied), named name in messages. On error adds
- * findings (rule id "rule-file", positions resolved) to d and returns NULL. */
-rule_file *rules_load(const char *name, const char *text, size_t len, diag_list *d);
+/* Loads a rule file from text[0..len) (copied), named name in messages: YAML, or with
+ * compiled_in the JSON form tools/embed.c stores (its findings then carry no line and
+ * column, which would be meaningless). On error adds findings (rule id "rule-file") to d
+ * and returns NULL. */
+rule_file *rules_load(const char *name, const char *text, size_t len, bool compiled_in, diag_list *d);
+
+/* Returns the text positions of f's findings resolve against (NULL: no positions). */
+const char *rules_text(const rule_file *f);
 
 /* Frees a rule file and what the engine compiled into it; NULL is allowed. */
 void rules_free(rule_file *f);

@@ -133,33 +133,62 @@ int tool_main(const tool_spec *t, int argc, char **argv)
         goto done;
     }
     size_t from = d.n;
-    status = engine_run(e, doc, name, c.dry_run, &d);
-    if (status == EXIT_OK && d.count[SEV_ERROR])
-        status = EXIT_FINDINGS;
-    if (status == EXIT_OK && !c.dry_run) {
-        /* The shared validator sees the result before anything is written. */
-        validate_opts vo = {t->out_kind, t->out_stage, NULL, NULL, 0};
+    validator *v = NULL;
+    validate_opts vo = {t->out_kind, t->out_stage, NULL, NULL, 0};
+    if (t->in_kind != KIND_AUTO || t->out_kind != KIND_AUTO) {
         int vstatus;
-        validator *v = validator_new(&vo, &d, &vstatus);
+        v = validator_new(&vo, &d, &vstatus);
         if (!v) {
             status = vstatus;
             goto done;
         }
-        size_t before = d.n;
-        /* Positions of findings point into the input; edited nodes at their nearest
-         * unedited ancestor. */
-        validator_check_doc(v, doc, name, t->out_kind, &d);
-        validator_free(v);
-        for (size_t i = before; i < d.n; i++) {
-            char *m = d.v[i].message;
-            size_t len = strlen(m) + 40;
-            d.v[i].message = xmalloc(len);
-            snprintf(d.v[i].message, len, "result would be invalid: %s", m);
-            free(m);
+    }
+    if (t->in_kind != KIND_AUTO) {
+        /* Refuse input that is not the kind the tool is for; what the tool is there to
+         * fix may be tolerated. */
+        diag_list in_d = {0};
+        validator_check_doc(v, doc, name, t->in_kind, &in_d);
+        for (size_t i = 0; i < in_d.n; i++) {
+            finding *f = &in_d.v[i];
+            bool tolerated = f->sev != SEV_ERROR;
+            for (const char *const *r = t->in_tolerated; r && *r && !tolerated; r++)
+                tolerated = !strcmp(*r, f->rule);
+            if (tolerated)
+                continue;
+            finding *g = diag_add(&d, f->sev, f->rule, f->file, f->start, f->end, "input is not a valid %s: %s",
+                                  config_kind_name(t->in_kind), f->message);
+            g->line = f->line, g->col = f->col;
+            status = EXIT_BADINPUT;
         }
+        diag_free(&in_d);
+        if (status != EXIT_OK) {
+            validator_free(v);
+            goto done;
+        }
+    }
+    status = engine_run(e, doc, name, c.dry_run, &d);
+    if (status == EXIT_OK && d.count[SEV_ERROR])
+        status = EXIT_FINDINGS;
+    if (status == EXIT_OK && !c.dry_run) {
+        /* The shared validator sees the result before anything is written. Positions of
+         * its findings point into the input; edited nodes at their nearest unedited
+         * ancestor. */
+        diag_list out_d = {0};
+        validator_check_doc(v, doc, name, t->out_kind, &out_d);
+        for (size_t i = 0; i < out_d.n; i++) {
+            /* Notes about the result repeat what the input already said: keep the rest. */
+            finding *f = &out_d.v[i];
+            if (f->sev == SEV_NOTE)
+                continue;
+            finding *g = diag_add(&d, f->sev, f->rule, f->file, f->start, f->end, "%s%s",
+                                  f->sev == SEV_ERROR ? "result would be invalid: " : "result: ", f->message);
+            g->line = f->line, g->col = f->col;
+        }
+        diag_free(&out_d);
         if (d.count[SEV_ERROR])
             status = EXIT_FINDINGS;
     }
+    validator_free(v);
     diag_resolve(&d, from, in.data, in.len);
     if (status == EXIT_OK && !c.dry_run)
         status = write_result(&c, input, doc, &d);

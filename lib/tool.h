@@ -19,6 +19,10 @@ typedef struct tool_spec {
     config_kind out_kind;           /* the shared validator checks the result as this kind */
     const char *out_stage;          /* ... at this stage (NULL: review) */
     bool rules_required;            /* the tool has no rules of its own: -r is needed */
+    /* When in_kind is set, the input must pass the shared validator as that kind (errors
+     * other than the rule ids in in_tolerated make the tool exit EXIT_BADINPUT). */
+    config_kind in_kind;
+    const char *const *in_tolerated;
 } tool_spec;
 
 /* Runs the whole pipeline and returns the exit code (lib/exitcodes.h). The document is

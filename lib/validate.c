@@ -41,9 +41,10 @@ typedef struct loaded_schema {
 
 struct validator {
     engine *checks;
-    loaded_schema arm, mender, custom;
+    loaded_schema arm, mender, custom;  /* arm and mender are loaded on first use */
     bool has_custom;
     const char *stage;
+    diag_list *load_errors;             /* where a failing lazy load reports */
 };
 
 static const engine_builtin builtins[] = {
@@ -63,7 +64,10 @@ static const diag_rule syntax_rules[] = {
     {"io-read", "the file cannot be read", "Check the path and its permissions."},
 };
 
-static bool load_schema(loaded_schema *ls, const char *name, const char *text, size_t len, bool yaml, diag_list *d)
+/* Loads a schema from YAML or JSON text; positions is false for the compiled-in JSON form
+ * of a YAML file, whose offsets would mean nothing to a reader. */
+static bool load_schema(loaded_schema *ls, const char *name, const char *text, size_t len, bool yaml, bool positions,
+                        diag_list *d)
 {
     ls->name = xstrdup(name);
     ls->text = xmalloc(len + 1);
@@ -82,7 +86,7 @@ static bool load_schema(loaded_schema *ls, const char *name, const char *text, s
         ls->doc = json_parse(ls->text, len, NULL, &jerr);
         if (!ls->doc) {
             diag_add(d, SEV_ERROR, "schema-file", name, jerr.offset, jerr.offset, "%s", jerr.msg);
-            diag_resolve(d, d->n - 1, ls->text, len);
+            diag_resolve(d, d->n - 1, positions ? ls->text : NULL, len);
             return false;
         }
     }
@@ -94,7 +98,7 @@ static bool load_schema(loaded_schema *ls, const char *name, const char *text, s
         if (serr.at && serr.at->start != JSON_NOPOS && !(serr.at->flags & JF_SYNTH) && !serr.at->key)
             at = serr.at->start;
         diag_add(d, SEV_ERROR, "schema-file", name, at, at, "%s", serr.msg);
-        diag_resolve(d, d->n - 1, ls->text, len);
+        diag_resolve(d, d->n - 1, positions ? ls->text : NULL, len);
         return false;
     }
     return true;
@@ -102,6 +106,8 @@ static bool load_schema(loaded_schema *ls, const char *name, const char *text, s
 
 static void free_schema(loaded_schema *ls)
 {
+    if (!ls->name)
+        return;
     schema_free(ls->s);
     json_doc_free(ls->doc);
     free(ls->text);
@@ -118,7 +124,7 @@ static bool load_embedded_schema(loaded_schema *ls, const char *path, diag_list 
     }
     char name[300];
     snprintf(name, sizeof name, "builtin:%s", path);
-    return load_schema(ls, name, f->data, f->len, true, d);
+    return load_schema(ls, name, f->data, f->len, !f->json, !f->json, d);
 }
 
 validator *validator_new(const validate_opts *o, diag_list *d, int *status)
@@ -126,10 +132,8 @@ validator *validator_new(const validate_opts *o, diag_list *d, int *status)
     validator *v = xcalloc(1, sizeof *v);
     v->stage = o->stage ? o->stage : "review";
     *status = EXIT_OK;
-    if (!load_embedded_schema(&v->arm, "rules/schemas/arm-template.yaml", d) ||
-        !load_embedded_schema(&v->mender, "rules/schemas/mender-conf.yaml", d))
-        *status = EXIT_BADRULES;
-    if (*status == EXIT_OK && o->schema_path) {
+    v->load_errors = d;
+    if (o->schema_path) {
         io_input in;
         int err = io_input_open(&in, o->schema_path);
         if (err) {
@@ -139,7 +143,7 @@ validator *validator_new(const validate_opts *o, diag_list *d, int *status)
         } else {
             size_t n = strlen(o->schema_path);
             bool json = n > 5 && !strcmp(o->schema_path + n - 5, ".json");
-            if (!load_schema(&v->custom, o->schema_path, in.data, in.len, !json, d))
+            if (!load_schema(&v->custom, o->schema_path, in.data, in.len, !json, true, d))
                 *status = EXIT_BADRULES;
             v->has_custom = true;
         }
@@ -251,8 +255,25 @@ static void report_dup_at(void *ctx, size_t at, size_t first_at, const char *key
     buf_free(&name);
 }
 
+/* The built-in schema for a kind, loaded the first time it is needed (a tool that only
+ * writes mender.conf never parses the ARM schema). NULL if it cannot be loaded. */
+static const loaded_schema *kind_schema(validator *v, config_kind kind)
+{
+    loaded_schema *ls = kind == KIND_ARM ? &v->arm : kind == KIND_MENDER ? &v->mender : NULL;
+    if (!ls)
+        return NULL;
+    if (!ls->s && !ls->name) {
+        const char *path = kind == KIND_ARM ? "rules/schemas/arm-template.yaml" : "rules/schemas/mender-conf.yaml";
+        if (!load_embedded_schema(ls, path, v->load_errors) && !ls->name)
+            ls->name = xstrdup(path);   /* remember the failure: do not try again */
+    }
+    return ls->s ? ls : NULL;
+}
+
 static void schema_findings(const loaded_schema *ls, const json_doc *doc, const char *file, diag_list *d)
 {
+    if (!ls)
+        return;
     schema_result r = {0};
     schema_validate(ls->s, doc->root, &r);
     for (size_t i = 0; i < r.n; i++) {
@@ -289,12 +310,7 @@ config_kind validator_check_doc(validator *v, json_doc *doc, const char *file, c
         json_find_duplicates(doc->root, false, report_dup, &c);
     }
     if (v) {
-        if (v->has_custom)
-            schema_findings(&v->custom, doc, file, d);
-        else if (kind == KIND_ARM)
-            schema_findings(&v->arm, doc, file, d);
-        else if (kind == KIND_MENDER)
-            schema_findings(&v->mender, doc, file, d);
+        schema_findings(v->has_custom ? &v->custom : kind_schema(v, kind), doc, file, d);
         engine_put(v->checks, "kind", config_kind_name(kind));
         engine_run(v->checks, doc, file, false, d);
     }
@@ -404,7 +420,7 @@ void validator_check_mender_pair(validator *v, const char *fb_src, size_t fb_len
          * file overrides, which the client never reads), so each file's repeated names
          * are found there too. */
         if (v) {
-            schema_findings(&v->mender, merged, main_name, d);
+            schema_findings(kind_schema(v, KIND_MENDER), merged, main_name, d);
             engine_put(v->checks, "kind", "mender-conf");
             engine_run(v->checks, merged, main_name, false, d);
         }
