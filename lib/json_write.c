@@ -111,6 +111,10 @@ void json_style_detect(const json_doc *doc, json_style *st)
             st->colon[b - a] = '\0';
         }
     }
+    /* One line with a single element shows no separator: ", " goes with ": " (the
+     * json.dumps style), "," with ":". */
+    if (!st->multiline && !first->next && strchr(st->colon, ' '))
+        strcpy(st->comma, ", ");
 }
 
 void json_write_string(out *o, const char *s, size_t len)

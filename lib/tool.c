@@ -38,14 +38,12 @@ int tool_print(const diag_list *d, const char *prog, out_format fmt, bool quiet,
 }
 
 /* Writes the document where the options say; returns EXIT_OK or EXIT_IO (with a message). */
-static int write_result(const cli_common *c, const char *input, json_doc *doc,
+static int write_result(const cli_common *c, const char *input, json_doc *doc, const json_style *source_style,
                         diag_list *d)
 {
-    json_style st;
+    json_style st = *source_style;
     if (c->indent_set)
         json_style_fixed(&st, c->indent, c->tab);
-    else
-        json_style_detect(doc, &st);
     const char *target = c->in_place ? input : c->output;
     io_atomic a;
     int fd = 1, err = 0;
@@ -132,6 +130,9 @@ int tool_main(const tool_spec *t, int argc, char **argv)
         status = EXIT_BADINPUT;
         goto done;
     }
+    /* The style is read before any edit changes what it is read from. */
+    json_style style;
+    json_style_detect(doc, &style);
     size_t from = d.n;
     validator *v = NULL;
     validate_opts vo = {t->out_kind, t->out_stage, NULL, NULL, 0};
@@ -191,7 +192,7 @@ int tool_main(const tool_spec *t, int argc, char **argv)
     validator_free(v);
     diag_resolve(&d, from, in.data, in.len);
     if (status == EXIT_OK && !c.dry_run)
-        status = write_result(&c, input, doc, &d);
+        status = write_result(&c, input, doc, &style, &d);
 
 done:;
     size_t ncat;
