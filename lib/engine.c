@@ -219,6 +219,8 @@ int engine_load(engine *e, const char *const *paths, size_t n, diag_list *d)
 
 void engine_add_builtins(engine *e, const engine_builtin *b, size_t n)
 {
+    if (!n)
+        return;
     e->builtins = xrealloc(e->builtins, (e->nbuiltins + n) * sizeof *e->builtins);
     memcpy(e->builtins + e->nbuiltins, b, n * sizeof *b);
     e->nbuiltins += n;

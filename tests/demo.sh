@@ -1,16 +1,36 @@
 #!/bin/sh
-# make demo: the toolkit's main job on the bundled sample data in testdata/samples.
+# make demo: the toolkit's main jobs on the bundled sample data in testdata/samples.
 . "$(dirname "$0")/lib.sh"
-S="$TOP/testdata/samples"
 export PATH="$BIN:$PATH"
+W=$(mktemp -d "${TMPDIR:-/tmp}/tmplkit-demo.XXXXXX")
+trap 'rm -rf "$W"' EXIT
+cd "$TOP/testdata/samples" || exit 1
 step() { printf '\n\033[1m$ %s\033[0m\n' "$*"; }
+NEW=https://eu.hosted.mender.io
 
-step config-validate testdata/samples/template.json testdata/samples/mender-*.conf
-(cd "$TOP" && config-validate testdata/samples/template.json testdata/samples/mender-*.conf) && echo "all valid"
+step "config-validate -v template.json mender-yocto.conf mender-debian.conf"
+config-validate -v template.json mender-yocto.conf mender-debian.conf && echo "(all valid)"
 
-step config-validate testdata/samples/broken/mender.conf
-(cd "$TOP" && config-validate testdata/samples/broken/mender.conf) || echo "(exit $?: the config would have stopped the Mender client)"
+step "config-validate broken/mender.conf"
+config-validate broken/mender.conf || echo "(exit $?: this config would have stopped the Mender client)"
 
-step config-validate --format sarif testdata/samples/broken/mender.conf
-(cd "$TOP" && config-validate --format sarif testdata/samples/broken/mender.conf) || true
+step "menderconf-dual --new $NEW mender-yocto.conf"
+menderconf-dual --new $NEW mender-yocto.conf > "$W/dual.conf" && cat "$W/dual.conf"
+echo
+
+step "menderconf-final --new $NEW dual.conf"
+menderconf-final --new $NEW "$W/dual.conf" | tee "$W/final.conf"
+echo
+
+step "config-validate --kind mender-conf dual.conf final.conf"
+config-validate --kind mender-conf "$W/dual.conf" "$W/final.conf" && echo "(both valid)"
+
+step "tmpl-apply -n -r review-scrub.yaml template.json   # what review scrubbing would change"
+tmpl-apply -n -r review-scrub.yaml template.json
+
+step "tmpl-apply -r review-scrub.yaml template.json | diff template.json -"
+tmpl-apply -r review-scrub.yaml template.json | diff template.json - || true
+
+step "config-validate --stage deploy template.json   # the keys are still masked"
+config-validate --stage deploy template.json || echo "(exit $?: not deployable yet)"
 exit 0
