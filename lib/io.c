@@ -147,6 +147,52 @@ int io_input_open(io_input *in, const char *path)
         int fd = open(path, O_RDONLY | O_CLOEXEC);
         if (fd < 0)
             return errno;
+        /* Small files (most configs) cost one read(); mapping pays off for large ones. */
+        enum { SMALL = 1 << 16 };
+        buf_reserve(&in->b, SMALL);
+        ssize_t n;
+        do
+            n = read(fd, in->b.data, SMALL);
+        while (n < 0 && errno == EINTR);
+        if (n < 0) {
+            int e = errno;
+            close(fd);
+            return e;
+        }
+        if (n < SMALL) {
+            /* A short read of a regular file is its end; anything else (a pipe) may not be. */
+            struct stat st;
+            if (fstat(fd, &st) == 0 && S_ISREG(st.st_mode)) {
+                close(fd);
+                in->b.len = (size_t)n;
+                in->b.data[n] = '\0';
+                in->data = in->b.data;
+                in->len = in->b.len;
+                return 0;
+            }
+        }
+        if (lseek(fd, 0, SEEK_SET) != 0) {
+            /* Not seekable (a pipe or a device): keep what was read and read the rest. */
+            in->b.len = (size_t)n;
+            int err = 0;
+            for (;;) {
+                buf_reserve(&in->b, SMALL);
+                ssize_t k = read(fd, in->b.data + in->b.len, in->b.cap - in->b.len - 1);
+                if (k < 0 && errno == EINTR)
+                    continue;
+                if (k <= 0) {
+                    err = k < 0 ? errno : 0;
+                    break;
+                }
+                in->b.len += (size_t)k;
+            }
+            in->b.data[in->b.len] = '\0';
+            close(fd);
+            in->data = in->b.data;
+            in->len = in->b.len;
+            return err;
+        }
+        buf_free(&in->b);
         struct stat st;
         if (fstat(fd, &st) == 0 && S_ISREG(st.st_mode) && st.st_size > 0) {
             void *m = mmap(NULL, (size_t)st.st_size, PROT_READ, MAP_PRIVATE, fd, 0);

@@ -14,6 +14,9 @@ struct rx {
     pcre2_code *code;
     char *source;
     bool jit;
+    char *literal;          /* a pattern that is one literal word, matched without PCRE2 */
+    size_t literal_len;
+    bool literal_caseless, literal_anchored;
 };
 
 static unsigned long match_limit = DEFAULT_MATCH_LIMIT;
@@ -149,6 +152,28 @@ rx *rx_compile(const char *pat, size_t len, unsigned flags, rx_error *err)
     }
     rx *r = xcalloc(1, sizeof *r);
     r->code = c;
+    /* "^Word$" and "(?i)^Word$" (the mender.conf option names) are common enough in
+     * schemas to deserve a plain comparison. */
+    {
+        const char *q = pat, *qe = pat + len;
+        bool icase = false;
+        if (qe - q >= 4 && !memcmp(q, "(?i)", 4))
+            icase = true, q += 4;
+        if (!(flags & (RX_IREGEXP | RX_CASELESS)) && qe - q >= 3 && *q == '^' && qe[-1] == '$') {
+            const char *w = q + 1, *we = qe - 1;
+            bool plain = w < we;
+            for (const char *k = w; k < we && plain; k++)
+                plain = (*k >= 'a' && *k <= 'z') || (*k >= 'A' && *k <= 'Z') || (*k >= '0' && *k <= '9') || *k == '_' ||
+                        *k == '-';
+            if (plain) {
+                r->literal_len = (size_t)(we - w);
+                r->literal = xmalloc(r->literal_len + 1);
+                memcpy(r->literal, w, r->literal_len);
+                r->literal[r->literal_len] = '\0';
+                r->literal_caseless = icase;
+            }
+        }
+    }
     r->source = xmalloc(len + 1);
     memcpy(r->source, pat, len);
     r->source[len] = '\0';
@@ -171,9 +196,29 @@ static pcre2_match_data *match_data(void)
     return mdata;
 }
 
+static bool literal_equal(const rx *r, const char *s, size_t len)
+{
+    if (len != r->literal_len)
+        return false;
+    if (!r->literal_caseless)
+        return !memcmp(s, r->literal, len);
+    for (size_t i = 0; i < len; i++) {
+        char a = s[i], b = r->literal[i];
+        if (a >= 'A' && a <= 'Z')
+            a += 32;
+        if (b >= 'A' && b <= 'Z')
+            b += 32;
+        if (a != b)
+            return false;
+    }
+    return true;
+}
+
 int rx_match(const rx *r, const char *s, size_t len)
 {
-    int rc = pcre2_match(r->code, (PCRE2_SPTR)s, len, 0, 0, match_data(), mctx);
+    if (r->literal)
+        return literal_equal(r, s, len) ? RX_MATCH : RX_NOMATCH;
+    int rc = pcre2_match(r->code, (PCRE2_SPTR)s, len, 0, PCRE2_NO_UTF_CHECK, match_data(), mctx);
     if (rc >= 0)
         return RX_MATCH;
     if (rc == PCRE2_ERROR_NOMATCH)
@@ -217,6 +262,7 @@ void rx_free(rx *r)
     if (!r)
         return;
     pcre2_code_free(r->code);
+    free(r->literal);
     free(r->source);
     free(r);
 }

@@ -26,7 +26,8 @@ enum { RX_LIMIT = -1, RX_NOMATCH = 0, RX_MATCH = 1 };
 /* Compiles a UTF-8 pattern; returns NULL with *err filled when it is invalid. */
 rx *rx_compile(const char *pat, size_t len, unsigned flags, rx_error *err);
 
-/* Searches s[0..len) (the whole of it with RX_ANCHORED); returns an RX_ status. */
+/* Searches s[0..len) (the whole of it with RX_ANCHORED); returns an RX_ status. The
+ * subject must be valid UTF-8 (every string tmplkit parses is checked already). */
 int rx_match(const rx *r, const char *s, size_t len);
 
 /* Replaces every match in s[0..len) by repl ($1, ${name} for groups, $$ for a dollar),

@@ -11,6 +11,7 @@ CFLAGS_B="-O2 -std=c11 -D_DEFAULT_SOURCE"
 cc $CFLAGS_B -o "$W/gen_arm" "$TOP/tests/bench/gen_arm.c"
 cc $CFLAGS_B -o "$W/measure" "$TOP/tests/bench/measure.c"
 cc $CFLAGS_B -o "$W/roundtrip" "$TOP/tests/bench/roundtrip.c" "$TOP/$B/libtmplkit.a" $(pkg-config --libs yaml-0.1 libpcre2-8) -lm
+cc $CFLAGS_B -o "$W/readloop" "$TOP/tests/bench/readloop.c"
 
 echo "generating a ${BENCH_MB} MB ARM-template-shaped document..."
 "$W/gen_arm" "$BENCH_MB" > "$W/big.json"
@@ -27,7 +28,7 @@ best() {
     while [ $i -lt "$RUNS" ]; do
         set -- "$@"
         r=$("$W/measure" "$in" "$out" "$@")
-        t=${r%% *} rest=${r#* } rss=${rest%% *} rc=${rest#* }
+        t=$(echo "$r" | cut -d' ' -f1) rss=$(echo "$r" | cut -d' ' -f2) rc=$(echo "$r" | cut -d' ' -f3)
         [ "$rc" = 0 ] || { echo "bench: '$*' exited $rc" >&2; exit 1; }
         if [ -z "$bt" ] || awk -v a="$t" -v b="$bt" 'BEGIN {exit !(a < b)}'; then bt=$t br=$rss; fi
         i=$((i + 1))
@@ -55,6 +56,27 @@ command -v jq >/dev/null && row "jq ." "$(best "$W/big.json" "$W/jq.json" jq .)"
 command -v gojq >/dev/null && row "gojq ." "$(best "$W/big.json" "$W/gojq.json" gojq .)"
 
 echo
+echo "(d) rules on the same document: a scrub-like file (remove by filter + regex replace) adds <= 50% to parse + write"
+rt=$(best "$W/big.json" "$W/rt.json" "$W/roundtrip" "$W/big.json")
+em=$(best "$W/big.json" "$W/em.json" "$BIN/tmpl-apply" -r "$TOP/tests/bench/empty.yaml" "$W/big.json")
+sc=$(best "$W/big.json" "$W/sc.json" "$BIN/tmpl-apply" -r "$TOP/tests/bench/scrub.yaml" "$W/big.json")
+row "parse + write (JSON core)" "$rt"
+row "tmpl-apply, no rules (parse, validate, write)" "$em"
+row "tmpl-apply, scrub-like rules" "$sc"
+awk -v a="${rt%% *}" -v b="${em%% *}" -v c="${sc%% *}" 'BEGIN {
+    printf "  scrub-like rules add %.0f%% to the JSON core round trip, %.0f%% to the tool without rules\n", (c / a - 1) * 100, (c / b - 1) * 100 }'
+
+echo
+echo "(e) \$..name is linear: MB/s on a third of the document and on all of it"
+"$W/gen_arm" $((BENCH_MB / 3)) > "$W/third.json"
+third=$(wc -c < "$W/third.json")
+t1=$(best "$W/third.json" /dev/null "$BIN/tmpl-apply" -r "$TOP/tests/bench/names.yaml" "$W/third.json")
+t3=$(best "$W/big.json" /dev/null "$BIN/tmpl-apply" -r "$TOP/tests/bench/names.yaml" "$W/big.json")
+awk -v a="${t1%% *}" -v b="${t3%% *}" -v s1="$third" -v s3="$size" 'BEGIN {
+    printf "  %-44s %8.3f s %9.1f MB/s\n  %-44s %8.3f s %9.1f MB/s  (time ratio %.2f for size ratio %.2f)\n",
+        "$..name, " s1 / 1e6 " MB", a, s1 / 1e6 / a, "$..name, " s3 / 1e6 " MB", b, s3 / 1e6 / b, b / a, s3 / s1 }'
+
+echo
 echo "(c) per-process time on a 300-byte config: target within 1.5x of cat"
 printf '{\n    "ClientProtocol": "https",\n    "HttpsClient": {},\n    "InventoryPollIntervalSeconds": 28800,\n    "RetryPollIntervalSeconds": 300,\n    "ServerURL": "https://hosted.mender.io",\n    "TenantToken": "eyJhbGciOiJSUzI1NiIsInR5cCI6IkpXVCJ9.eyJtZW5kZXIudGVuYW50Ijo",\n    "UpdatePollIntervalSeconds": 1800\n}' > "$W/small.json"
 n=500
@@ -65,4 +87,51 @@ awk -v c="$tc" -v v="$tv" -v n=$n 'BEGIN {
 if command -v jq >/dev/null; then
     tj=$("$W/measure" -n 100 "$W/small.json" /dev/null jq empty); tj=${tj%% *}
     awk -v j="$tj" 'BEGIN {printf "  %-44s %8.1f us\n", "jq empty (mean of 100)", j * 1e6}'
+fi
+
+echo
+echo "(f) menderconf-dual on a real-size mender.conf: within 1.5x of cat; >= 20x faster than the jq recipe"
+MC="$TOP/testdata/samples/mender-yocto.conf"
+NEWS=https://eu.hosted.mender.io
+tc=$("$W/measure" -n $n "$MC" /dev/null cat); tc=${tc%% *}
+tt=$("$W/measure" -n $n "$MC" /dev/null true); tt=${tt%% *}
+td=$("$W/measure" -n $n "$MC" /dev/null "$BIN/menderconf-dual" --new $NEWS); td=${td%% *}
+tf=$("$W/measure" -n $n "$MC" /dev/null "$BIN/menderconf-final" --force --new $NEWS); tf=${tf%% *}
+awk -v t="$tt" -v c="$tc" -v d="$td" -v f="$tf" 'BEGIN {
+    printf "  %-44s %8.1f us\n  %-44s %8.1f us\n", "true (starting a process at all)", t * 1e6, "cat", c * 1e6
+    printf "  %-44s %8.1f us  (%.2fx cat)\n", "menderconf-dual", d * 1e6, d / c
+    printf "  %-44s %8.1f us  (%.2fx cat)\n", "menderconf-final", f * 1e6, f / c }'
+if command -v jq >/dev/null; then
+    tq=$("$W/measure" -n 100 "$MC" /dev/null jq ".ServerURL = \"\" | .Servers = [{\"ServerURL\": \"https://hosted.mender.io\"}, {\"ServerURL\": \"$NEWS\"}]"); tq=${tq%% *}
+    awk -v q="$tq" -v d="$td" -v t="$tt" 'BEGIN {
+        printf "  %-44s %8.1f us  (menderconf-dual is %.1fx faster; above the cost of starting a process: %.1fx)\n",
+            "the jq recipe (.ServerURL = \"\" | .Servers = ...)", q * 1e6, q / d, (q - t) / (d - t) }'
+fi
+
+echo
+echo "(g) 10,000 small mender.conf files in one config-validate process vs a Python loop of json.load: >= 30x"
+mkdir -p "$W/many"
+i=0
+while [ $i -lt 10000 ]; do cp "$TOP/testdata/samples/mender-debian.conf" "$W/many/m$i.conf"; i=$((i + 1)); done
+cat > "$W/loop.py" <<'PY'
+import json, sys
+for name in sys.argv[1:]:
+    with open(name) as f:
+        json.load(f)
+PY
+cat > "$W/files.sh" <<SH
+#!/bin/sh
+exec "\$@" $W/many/*.conf
+SH
+chmod +x "$W/files.sh"
+tv=$("$W/measure" /dev/null /dev/null "$W/files.sh" "$BIN/config-validate" --kind mender-conf -q); tv=${tv%% *}
+tj=$("$W/measure" /dev/null /dev/null "$W/files.sh" "$BIN/config-validate" --kind json -q); tj=${tj%% *}
+if command -v python3 >/dev/null; then
+    tp=$("$W/measure" /dev/null /dev/null "$W/files.sh" python3 "$W/loop.py"); tp=${tp%% *}
+    tr=$("$W/measure" /dev/null /dev/null "$W/files.sh" "$W/readloop"); tr=${tr%% *}
+    awk -v v="$tv" -v j="$tj" -v p="$tp" -v r="$tr" 'BEGIN {
+        printf "  %-44s %8.3f s\n", "python3: json.load each file", p
+        printf "  %-44s %8.3f s  (%.1fx faster)\n", "config-validate --kind mender-conf (all checks)", v, p / v
+        printf "  %-44s %8.3f s  (%.1fx faster)\n", "config-validate --kind json (syntax only)", j, p / j
+        printf "  %-44s %8.3f s  (the floor: open, read, close)\n", "C loop that only reads each file", r }'
 fi
