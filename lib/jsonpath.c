@@ -899,9 +899,16 @@ void jp_list_free(jp_list *l)
 
 typedef struct evaluator {
     json_node *root;
-    json_doc *scratch;      /* numbers made by length() and count() */
+    json_doc *scratch_doc;  /* values made by functions; made on first use */
     int status;             /* -1 once a regex hit its limit */
 } evaluator;
+
+static json_doc *scratch(evaluator *ev)
+{
+    if (!ev->scratch_doc)
+        ev->scratch_doc = json_doc_new();
+    return ev->scratch_doc;
+}
 
 static void eval_path(evaluator *ev, const path *pa, json_node *current, jp_list *out);
 static bool eval_test(evaluator *ev, const expr *e, json_node *current);
@@ -1046,7 +1053,7 @@ static json_node *number_node(evaluator *ev, size_t v)
 {
     char tmp[32];
     int n = snprintf(tmp, sizeof tmp, "%zu", v);
-    return json_new_number(ev->scratch, tmp, (size_t)n);
+    return json_new_number(scratch(ev), tmp, (size_t)n);
 }
 
 /* Evaluates a ValueType expression: a node, or NULL for Nothing. */
@@ -1065,13 +1072,13 @@ static json_node *eval_value(evaluator *ev, const expr *e, json_node *current)
     if (e->fn == FN_KEY) {
         if (!current->key || !current->parent || current->parent->type != JSON_OBJECT)
             return NULL;
-        return json_new_string(ev->scratch, current->key, current->key_len);
+        return json_new_string(scratch(ev), current->key, current->key_len);
     }
     if (e->fn == FN_LOWER) {
         json_node *v = eval_value(ev, e->args[0], current);
         if (!v || v->type != JSON_STRING)
             return NULL;
-        json_node *low = json_new_string(ev->scratch, v->p, v->n);
+        json_node *low = json_new_string(scratch(ev), v->p, v->n);
         for (char *c = low->p; c < (char *)low->p + low->n; c++)
             if (*c >= 'A' && *c <= 'Z')
                 *c = (char)(*c + 32);
@@ -1192,9 +1199,9 @@ static bool eval_test(evaluator *ev, const expr *e, json_node *current)
 
 int jp_eval(const jp_query *q, json_node *root, jp_list *out)
 {
-    evaluator ev = {root, json_doc_new(), 0};
+    evaluator ev = {root, NULL, 0};
     eval_path(&ev, q->top, root, out);
-    json_doc_free(ev.scratch);
+    json_doc_free(ev.scratch_doc);
     return ev.status;
 }
 

@@ -136,7 +136,7 @@ rx *rx_compile(const char *pat, size_t len, unsigned flags, rx_error *err)
         p = translated = iregexp_to_pcre(pat, len, &plen);
     else if (flags & RX_ECMA)
         p = translated = ecma_to_pcre(pat, len, &plen);
-    uint32_t opts = PCRE2_UTF | PCRE2_DOLLAR_ENDONLY | PCRE2_MATCH_INVALID_UTF;
+    uint32_t opts = PCRE2_UTF | PCRE2_DOLLAR_ENDONLY;
     if (flags & RX_ANCHORED)
         opts |= PCRE2_ANCHORED | PCRE2_ENDANCHORED;
     if (flags & RX_CASELESS)

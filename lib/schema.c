@@ -89,8 +89,24 @@ typedef struct resource {
     const json_node *node;
 } resource;
 
+typedef enum kw_id {
+    K_REF, K_TYPE, K_ENUM, K_CONST, K_PROPERTIES, K_PATTERNPROPERTIES, K_ADDITIONALPROPERTIES, K_REQUIRED, K_DEPENDENTREQUIRED, K_DEPENDENTSCHEMAS, K_PROPERTYNAMES, K_MAXPROPERTIES, K_MINPROPERTIES, K_PREFIXITEMS, K_ITEMS, K_MAXITEMS, K_MINITEMS, K_UNIQUEITEMS, K_CONTAINS, K_MINCONTAINS, K_MAXCONTAINS, K_MAXIMUM, K_MINIMUM, K_EXCLUSIVEMAXIMUM, K_EXCLUSIVEMINIMUM, K_MULTIPLEOF, K_XINTEGERLITERAL, K_MAXLENGTH, K_MINLENGTH, K_PATTERN, K_FORMAT, K_ALLOF, K_ANYOF, K_ONEOF, K_NOT, K_IF, K_THEN, K_ELSE,
+    K_COUNT
+} kw_id;
+
+static const char *const keyword_names[K_COUNT] = {
+    "$ref", "type", "enum", "const", "properties", "patternProperties", "additionalProperties", "required", "dependentRequired", "dependentSchemas", "propertyNames", "maxProperties", "minProperties", "prefixItems", "items", "maxItems", "minItems", "uniqueItems", "contains", "minContains", "maxContains", "maximum", "minimum", "exclusiveMaximum", "exclusiveMinimum", "multipleOf", "x-integer-literal", "maxLength", "minLength", "pattern", "format", "allOf", "anyOf", "oneOf", "not", "if", "then", "else"};
+
+/* The keywords of one schema object, found once at compile time: validation then reads
+ * fields instead of searching members by name for every instance it checks. */
+typedef struct kwtab {
+    const json_node *k[K_COUNT];
+} kwtab;
+
 struct schema {
     const json_node *root;
+    pmap kw;                /* schema object -> kwtab */
+    arena mem;
     schema_opts opts;
     pmap refs;              /* schema object holding $ref -> target schema */
     pmap regexes;           /* "pattern" value node or patternProperties member -> rx */
@@ -219,6 +235,14 @@ static void index_schema(compiler *c, const json_node *n, const char *base, int 
         add_resource(c->s, a.data, n);
         buf_free(&a);
     }
+    kwtab *tab = arena_zalloc(&c->s->mem, sizeof *tab);
+    for (const json_node *m = json_first(n); m; m = m->next)
+        for (int k = 0; k < K_COUNT; k++)
+            if (is_key(m, keyword_names[k])) {
+                tab->k[k] = m;
+                break;
+            }
+    pmap_put(&c->s->kw, n, tab);
     json_node *ref = member(n, "$ref");
     if (ref) {
         if (ref->type != JSON_STRING) {
@@ -353,6 +377,7 @@ schema *schema_compile(const json_node *root, const schema_opts *o, schema_error
 {
     schema *s = xcalloc(1, sizeof *s);
     s->root = root;
+    arena_init(&s->mem);
     if (o)
         s->opts = *o;
     s->scratch = json_doc_new();
@@ -384,6 +409,8 @@ void schema_free(schema *s)
             rx_free(s->regexes.vals[i]);
     pmap_free(&s->regexes);
     pmap_free(&s->refs);
+    pmap_free(&s->kw);
+    arena_free(&s->mem);
     for (size_t i = 0; i < s->nres; i++)
         free(s->res[i].uri);
     free(s->res);
@@ -409,6 +436,17 @@ typedef struct vctx {
 } vctx;
 
 static bool validate(vctx *v, const json_node *sch, const json_node *inst);
+
+static const kwtab empty_tab;
+
+/* The keyword table of a schema object (every object a validation reaches was indexed). */
+static const kwtab *tab_of(const vctx *v, const json_node *sch)
+{
+    const kwtab *t = pmap_get(&v->s->kw, sch);
+    return t ? t : &empty_tab;
+}
+
+#define KW(tb, id) ((json_node *)(tb)->k[(id)])
 
 static void text_of(const json_node *n, buf *b)
 {
@@ -587,9 +625,10 @@ static bool pattern_matches(const vctx *v, const json_node *key_node, const json
 
 static bool validate_object(vctx *v, const json_node *sch, const json_node *inst)
 {
+    const kwtab *t = tab_of(v, sch);
     bool ok = true;
-    json_node *props = member(sch, "properties"), *pprops = member(sch, "patternProperties");
-    json_node *addl = member(sch, "additionalProperties");
+    json_node *props = KW(t, K_PROPERTIES), *pprops = KW(t, K_PATTERNPROPERTIES);
+    json_node *addl = KW(t, K_ADDITIONALPROPERTIES);
     for (const json_node *m = json_first(inst); m; m = m->next) {
         bool matched = false;
         json_node *p = props ? json_get(props, m->key, m->key_len) : NULL;
@@ -618,7 +657,7 @@ static bool validate_object(vctx *v, const json_node *sch, const json_node *inst
         if (!ok && !v->out)
             return false;
     }
-    json_node *req = member(sch, "required");
+    json_node *req = KW(t, K_REQUIRED);
     for (const json_node *r = req && req->type == JSON_ARRAY ? json_first(req) : NULL; r; r = r->next)
         if (r->type == JSON_STRING && !json_get(inst, r->p, r->n)) {
             buf q = BUF_INIT;
@@ -627,7 +666,7 @@ static bool validate_object(vctx *v, const json_node *sch, const json_node *inst
             buf_free(&q);
             ok = false;
         }
-    json_node *dreq = member(sch, "dependentRequired");
+    json_node *dreq = KW(t, K_DEPENDENTREQUIRED);
     for (const json_node *d = dreq && dreq->type == JSON_OBJECT ? json_first(dreq) : NULL; d; d = d->next) {
         if (!json_get(inst, d->key, d->key_len) || d->type != JSON_ARRAY)
             continue;
@@ -638,11 +677,11 @@ static bool validate_object(vctx *v, const json_node *sch, const json_node *inst
                 ok = false;
             }
     }
-    json_node *dsch = member(sch, "dependentSchemas");
+    json_node *dsch = KW(t, K_DEPENDENTSCHEMAS);
     for (const json_node *d = dsch && dsch->type == JSON_OBJECT ? json_first(dsch) : NULL; d; d = d->next)
         if (json_get(inst, d->key, d->key_len))
             ok &= validate(v, d, inst);
-    json_node *pn = member(sch, "propertyNames");
+    json_node *pn = KW(t, K_PROPERTYNAMES);
     if (pn)
         for (const json_node *m = json_first(inst); m; m = m->next) {
             vctx quiet = {v->s, NULL, v->depth, false};
@@ -657,14 +696,14 @@ static bool validate_object(vctx *v, const json_node *sch, const json_node *inst
         }
     json_node *k;
     size_t count = json_count(inst);
-    if (number_kw(k = member(sch, "maxProperties")) && json_num_cmp(k->p, k->n, "0", 1) >= 0) {
+    if (number_kw(k = KW(t, K_MAXPROPERTIES)) && json_num_cmp(k->p, k->n, "0", 1) >= 0) {
         char c[32];
         int n = snprintf(c, sizeof c, "%zu", count);
         if (json_num_cmp(c, (size_t)n, k->p, k->n) > 0)
             violation(v, sch, "maxProperties", inst, "at most %.*s members allowed, found %zu", (int)k->n,
                       (const char *)k->p, count), ok = false;
     }
-    if (number_kw(k = member(sch, "minProperties"))) {
+    if (number_kw(k = KW(t, K_MINPROPERTIES))) {
         char c[32];
         int n = snprintf(c, sizeof c, "%zu", count);
         if (json_num_cmp(c, (size_t)n, k->p, k->n) < 0)
@@ -684,8 +723,9 @@ static bool count_cmp(size_t count, const json_node *k, int want_sign)
 
 static bool validate_array(vctx *v, const json_node *sch, const json_node *inst)
 {
+    const kwtab *t = tab_of(v, sch);
     bool ok = true;
-    json_node *prefix = member(sch, "prefixItems"), *items = member(sch, "items");
+    json_node *prefix = KW(t, K_PREFIXITEMS), *items = KW(t, K_ITEMS);
     size_t nprefix = prefix && prefix->type == JSON_ARRAY ? json_count(prefix) : 0;
     const json_node *p = nprefix ? json_first(prefix) : NULL;
     size_t i = 0;
@@ -706,13 +746,13 @@ static bool validate_array(vctx *v, const json_node *sch, const json_node *inst)
     }
     size_t count = json_count(inst);
     json_node *k;
-    if (number_kw(k = member(sch, "maxItems")) && count_cmp(count, k, 1))
+    if (number_kw(k = KW(t, K_MAXITEMS)) && count_cmp(count, k, 1))
         violation(v, sch, "maxItems", inst, "at most %.*s elements allowed, found %zu", (int)k->n, (const char *)k->p,
                   count), ok = false;
-    if (number_kw(k = member(sch, "minItems")) && count_cmp(count, k, -1))
+    if (number_kw(k = KW(t, K_MINITEMS)) && count_cmp(count, k, -1))
         violation(v, sch, "minItems", inst, "at least %.*s elements needed, found %zu", (int)k->n, (const char *)k->p,
                   count), ok = false;
-    k = member(sch, "uniqueItems");
+    k = KW(t, K_UNIQUEITEMS);
     if (k && k->type == JSON_TRUE) {
         size_t a = 0;
         for (const json_node *x = json_first(inst); x; x = x->next, a++) {
@@ -726,14 +766,14 @@ static bool validate_array(vctx *v, const json_node *sch, const json_node *inst)
         }
     unique_done:;
     }
-    json_node *contains = member(sch, "contains");
+    json_node *contains = KW(t, K_CONTAINS);
     if (contains) {
         size_t matches = 0;
         for (const json_node *e = json_first(inst); e; e = e->next) {
             vctx quiet = {v->s, NULL, v->depth, false};
             matches += validate(&quiet, contains, e);
         }
-        json_node *minc = member(sch, "minContains"), *maxc = member(sch, "maxContains");
+        json_node *minc = KW(t, K_MINCONTAINS), *maxc = KW(t, K_MAXCONTAINS);
         bool too_few = number_kw(minc) ? count_cmp(matches, minc, -1) : matches == 0;
         if (too_few) {
             violation(v, contains->type == JSON_OBJECT ? contains : sch, "contains", inst,
@@ -751,44 +791,45 @@ static bool validate_array(vctx *v, const json_node *sch, const json_node *inst)
 
 static bool validate_scalar(vctx *v, const json_node *sch, const json_node *inst)
 {
+    const kwtab *t = tab_of(v, sch);
     bool ok = true;
     json_node *k;
     if (inst->type == JSON_NUMBER) {
-        if (number_kw(k = member(sch, "maximum")) && numcmp(inst, k) > 0)
+        if (number_kw(k = KW(t, K_MAXIMUM)) && numcmp(inst, k) > 0)
             violation(v, sch, "maximum", inst, "must be at most %.*s, got %.*s", (int)k->n, (const char *)k->p,
                       (int)inst->n, (const char *)inst->p), ok = false;
-        if (number_kw(k = member(sch, "minimum")) && numcmp(inst, k) < 0)
+        if (number_kw(k = KW(t, K_MINIMUM)) && numcmp(inst, k) < 0)
             violation(v, sch, "minimum", inst, "must be at least %.*s, got %.*s", (int)k->n, (const char *)k->p,
                       (int)inst->n, (const char *)inst->p), ok = false;
-        if (number_kw(k = member(sch, "exclusiveMaximum")) && numcmp(inst, k) >= 0)
+        if (number_kw(k = KW(t, K_EXCLUSIVEMAXIMUM)) && numcmp(inst, k) >= 0)
             violation(v, sch, "exclusiveMaximum", inst, "must be less than %.*s, got %.*s", (int)k->n,
                       (const char *)k->p, (int)inst->n, (const char *)inst->p), ok = false;
-        if (number_kw(k = member(sch, "exclusiveMinimum")) && numcmp(inst, k) <= 0)
+        if (number_kw(k = KW(t, K_EXCLUSIVEMINIMUM)) && numcmp(inst, k) <= 0)
             violation(v, sch, "exclusiveMinimum", inst, "must be more than %.*s, got %.*s", (int)k->n,
                       (const char *)k->p, (int)inst->n, (const char *)inst->p), ok = false;
-        if ((k = member(sch, "x-integer-literal")) && k->type == JSON_TRUE &&
+        if ((k = KW(t, K_XINTEGERLITERAL)) && k->type == JSON_TRUE &&
             (memchr(inst->p, '.', inst->n) || memchr(inst->p, 'e', inst->n) || memchr(inst->p, 'E', inst->n)))
             violation(v, sch, "x-integer-literal", inst, "must be written as an integer, got %.*s", (int)inst->n,
                       (const char *)inst->p), ok = false;
-        if (number_kw(k = member(sch, "multipleOf")) && !multiple_of(inst, k))
+        if (number_kw(k = KW(t, K_MULTIPLEOF)) && !multiple_of(inst, k))
             violation(v, sch, "multipleOf", inst, "must be a multiple of %.*s", (int)k->n, (const char *)k->p),
                 ok = false;
     } else if (inst->type == JSON_STRING) {
         size_t chars = utf8_count(inst->p, inst->n);
-        if (number_kw(k = member(sch, "maxLength")) && count_cmp(chars, k, 1))
+        if (number_kw(k = KW(t, K_MAXLENGTH)) && count_cmp(chars, k, 1))
             violation(v, sch, "maxLength", inst, "at most %.*s characters allowed, found %zu", (int)k->n,
                       (const char *)k->p, chars), ok = false;
-        if (number_kw(k = member(sch, "minLength")) && count_cmp(chars, k, -1))
+        if (number_kw(k = KW(t, K_MINLENGTH)) && count_cmp(chars, k, -1))
             violation(v, sch, "minLength", inst, "at least %.*s characters needed, found %zu", (int)k->n,
                       (const char *)k->p, chars), ok = false;
-        if ((k = member(sch, "pattern")) && k->type == JSON_STRING && !pattern_matches(v, k, inst)) {
+        if ((k = KW(t, K_PATTERN)) && k->type == JSON_STRING && !pattern_matches(v, k, inst)) {
             buf q = BUF_INIT;
             quote_into(&q, k->p, k->n, 80);
             violation(v, sch, "pattern", inst, "does not match the pattern '%s'", q.data ? q.data : "");
             buf_free(&q);
             ok = false;
         }
-        if (v->s->opts.format_assert && (k = member(sch, "format")) && k->type == JSON_STRING &&
+        if (v->s->opts.format_assert && (k = KW(t, K_FORMAT)) && k->type == JSON_STRING &&
             !format_ok(k->p, k->n, inst))
             violation(v, sch, "format", inst, "is not a valid %.*s", (int)k->n, (const char *)k->p), ok = false;
     }
@@ -814,20 +855,21 @@ static bool validate(vctx *v, const json_node *sch, const json_node *inst)
     }
     bool ok = true;
     json_node *k;
+    const kwtab *t = tab_of(v, sch);
     const json_node *target = pmap_get(&v->s->refs, sch);
     if (target)
         ok &= validate(v, target, inst);
-    if ((k = member(sch, "type"))) {
+    if ((k = KW(t, K_TYPE))) {
         bool match = false;
         buf want = BUF_INIT;
         if (k->type == JSON_STRING) {
             match = type_matches(inst, k->p, k->n);
             buf_add(&want, k->p, k->n);
         } else if (k->type == JSON_ARRAY) {
-            for (const json_node *t = json_first(k); t; t = t->next)
-                if (t->type == JSON_STRING) {
-                    match |= type_matches(inst, t->p, t->n);
-                    buf_printf(&want, "%s%.*s", want.len ? " or " : "", (int)t->n, (const char *)t->p);
+            for (const json_node *ty = json_first(k); ty; ty = ty->next)
+                if (ty->type == JSON_STRING) {
+                    match |= type_matches(inst, ty->p, ty->n);
+                    buf_printf(&want, "%s%.*s", want.len ? " or " : "", (int)ty->n, (const char *)ty->p);
                 }
         }
         if (!match) {
@@ -836,7 +878,7 @@ static bool validate(vctx *v, const json_node *sch, const json_node *inst)
         }
         buf_free(&want);
     }
-    if ((k = member(sch, "enum")) && k->type == JSON_ARRAY) {
+    if ((k = KW(t, K_ENUM)) && k->type == JSON_ARRAY) {
         bool any = false;
         buf list = BUF_INIT;
         for (const json_node *e = json_first(k); e && !any; e = e->next) {
@@ -856,7 +898,7 @@ static bool validate(vctx *v, const json_node *sch, const json_node *inst)
         }
         buf_free(&list);
     }
-    if ((k = member(sch, "const")) && !json_equal(k, inst)) {
+    if ((k = KW(t, K_CONST)) && !json_equal(k, inst)) {
         buf want = BUF_INIT;
         text_of(k, &want);
         violation(v, sch, "const", inst, "must be %s", want.data);
@@ -869,10 +911,10 @@ static bool validate(vctx *v, const json_node *sch, const json_node *inst)
         ok &= validate_array(v, sch, inst);
     else
         ok &= validate_scalar(v, sch, inst);
-    if ((k = member(sch, "allOf")) && k->type == JSON_ARRAY)
+    if ((k = KW(t, K_ALLOF)) && k->type == JSON_ARRAY)
         for (const json_node *s = json_first(k); s; s = s->next)
             ok &= validate(v, s, inst);
-    if ((k = member(sch, "anyOf")) && k->type == JSON_ARRAY) {
+    if ((k = KW(t, K_ANYOF)) && k->type == JSON_ARRAY) {
         bool any = false;
         for (const json_node *s = json_first(k); s && !any; s = s->next) {
             vctx quiet = {v->s, NULL, v->depth, false};
@@ -883,7 +925,7 @@ static bool validate(vctx *v, const json_node *sch, const json_node *inst)
             ok = false;
         }
     }
-    if ((k = member(sch, "oneOf")) && k->type == JSON_ARRAY) {
+    if ((k = KW(t, K_ONEOF)) && k->type == JSON_ARRAY) {
         size_t hits = 0;
         for (const json_node *s = json_first(k); s; s = s->next) {
             vctx quiet = {v->s, NULL, v->depth, false};
@@ -895,16 +937,16 @@ static bool validate(vctx *v, const json_node *sch, const json_node *inst)
             ok = false;
         }
     }
-    if ((k = member(sch, "not"))) {
+    if ((k = KW(t, K_NOT))) {
         vctx quiet = {v->s, NULL, v->depth, false};
         if (validate(&quiet, k, inst)) {
             violation(v, sch, "not", inst, "matches a form that is not allowed (not)");
             ok = false;
         }
     }
-    if ((k = member(sch, "if"))) {
+    if ((k = KW(t, K_IF))) {
         vctx quiet = {v->s, NULL, v->depth, false};
-        json_node *branch = member(sch, validate(&quiet, k, inst) ? "then" : "else");
+        json_node *branch = validate(&quiet, k, inst) ? KW(t, K_THEN) : KW(t, K_ELSE);
         if (branch)
             ok &= validate(v, branch, inst);
     }

@@ -124,11 +124,24 @@ cat > "$W/files.sh" <<SH
 exec "\$@" $W/many/*.conf
 SH
 chmod +x "$W/files.sh"
-tv=$("$W/measure" /dev/null /dev/null "$W/files.sh" "$BIN/config-validate" --kind mender-conf -q); tv=${tv%% *}
-tj=$("$W/measure" /dev/null /dev/null "$W/files.sh" "$BIN/config-validate" --kind json -q); tj=${tj%% *}
+# best_of CMD...: the fastest of RUNS runs, after a warm-up that also settles the files'
+# access times (the first read of a new file writes its inode).
+best_of() {
+    "$W/measure" /dev/null /dev/null "$W/files.sh" "$@" > /dev/null
+    b=""
+    i=0
+    while [ $i -lt "$RUNS" ]; do
+        t=$("$W/measure" /dev/null /dev/null "$W/files.sh" "$@" | cut -d' ' -f1)
+        if [ -z "$b" ] || awk -v a="$t" -v c="$b" 'BEGIN {exit !(a < c)}'; then b=$t; fi
+        i=$((i + 1))
+    done
+    echo "$b"
+}
+tr=$(best_of "$W/readloop")
+tv=$(best_of "$BIN/config-validate" --kind mender-conf -q)
+tj=$(best_of "$BIN/config-validate" --kind json -q)
 if command -v python3 >/dev/null; then
-    tp=$("$W/measure" /dev/null /dev/null "$W/files.sh" python3 "$W/loop.py"); tp=${tp%% *}
-    tr=$("$W/measure" /dev/null /dev/null "$W/files.sh" "$W/readloop"); tr=${tr%% *}
+    tp=$(best_of python3 "$W/loop.py")
     awk -v v="$tv" -v j="$tj" -v p="$tp" -v r="$tr" 'BEGIN {
         printf "  %-44s %8.3f s\n", "python3: json.load each file", p
         printf "  %-44s %8.3f s  (%.1fx faster)\n", "config-validate --kind mender-conf (all checks)", v, p / v
