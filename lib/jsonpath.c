@@ -984,17 +984,33 @@ static void apply_selector(evaluator *ev, const selector *s, json_node *n, jp_li
 static void descend(evaluator *ev, const segment *seg, json_node *n, jp_list *out)
 {
     if (seg->nsels == 1 && seg->sels[0].kind == SEL_NAME) {
-        /* The common "..name", without a call per child: this node's matches first, then
-         * each child's subtree, as the RFC orders them. */
+        /* The common "..name", in one pass over the children: this node's matches go out
+         * first and the containers among its children are kept to descend into after, as
+         * the RFC orders them. */
         const selector *s = &seg->sels[0];
-        if (n->type == JSON_OBJECT)
-            for (json_node *k = json_first(n); k; k = k->next)
-                if (k->key_len == s->name_len && (!s->name_len || k->key[0] == s->name[0]) &&
-                    !memcmp(k->key, s->name, s->name_len))
-                    jp_list_push(out, k);
-        for (json_node *k = json_first(n); k; k = k->next)
-            if (k->type == JSON_OBJECT || k->type == JSON_ARRAY)
-                descend(ev, seg, k, out);
+        json_node *small[16], **later = small;
+        size_t nlater = 0, cap = 16;
+        bool obj = n->type == JSON_OBJECT;
+        for (json_node *k = json_first(n); k; k = k->next) {
+            if (obj && k->key_len == s->name_len && (!s->name_len || k->key[0] == s->name[0]) &&
+                !memcmp(k->key, s->name, s->name_len))
+                jp_list_push(out, k);
+            if (k->type == JSON_OBJECT || k->type == JSON_ARRAY) {
+                if (nlater == cap) {
+                    json_node **more = xmalloc(2 * cap * sizeof *more);
+                    memcpy(more, later, nlater * sizeof *more);
+                    if (later != small)
+                        free(later);
+                    later = more;
+                    cap *= 2;
+                }
+                later[nlater++] = k;
+            }
+        }
+        for (size_t i = 0; i < nlater; i++)
+            descend(ev, seg, later[i], out);
+        if (later != small)
+            free(later);
         return;
     }
     for (size_t i = 0; i < seg->nsels; i++)

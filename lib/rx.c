@@ -233,7 +233,8 @@ long rx_replace(const rx *r, const char *s, size_t len, const char *repl, size_t
         buf_reserve(out, cap + 1);
         PCRE2_SIZE n = cap;
         int rc = pcre2_substitute(r->code, (PCRE2_SPTR)s, len, 0,
-                                  PCRE2_SUBSTITUTE_GLOBAL | PCRE2_SUBSTITUTE_OVERFLOW_LENGTH, match_data(), mctx,
+                                  PCRE2_SUBSTITUTE_GLOBAL | PCRE2_SUBSTITUTE_OVERFLOW_LENGTH | PCRE2_NO_UTF_CHECK,
+                                  match_data(), mctx,
                                   (PCRE2_SPTR)repl, repl_len, (PCRE2_UCHAR *)out->data + out->len, &n);
         if (rc >= 0) {
             out->len += n;
