@@ -66,10 +66,10 @@ $(B)/lib/%.o: lib/%.c lib/*.h
 # Every file under rules/ is compiled in (see lib/embedded.h): installed and static
 # binaries need no data files. YAML is stored as compact JSON (tools/embed.c).
 $(B)/gen/embed: tools/embed.c lib/yaml.c lib/json.c lib/json_parse.c lib/json_write.c lib/json_num.c lib/io.c \
-                lib/buf.c lib/out.c lib/arena.c lib/oom.c lib/utf8.c lib/keyset.c lib/quote.c lib/*.h
+                lib/buf.c lib/out.c lib/arena.c lib/oom.c lib/utf8.c lib/keyset.c lib/quote.c lib/ascii.c lib/*.h
 	@mkdir -p $(@D)
 	$(CC) $(ALL_CFLAGS) tools/embed.c lib/yaml.c lib/json.c lib/json_parse.c lib/json_write.c lib/json_num.c \
-	    lib/io.c lib/buf.c lib/out.c lib/arena.c lib/oom.c lib/utf8.c lib/keyset.c lib/quote.c $(LIBS_LINK) -o $@
+	    lib/io.c lib/buf.c lib/out.c lib/arena.c lib/oom.c lib/utf8.c lib/keyset.c lib/quote.c lib/ascii.c $(LIBS_LINK) -o $@
 
 $(B)/gen/embedded.c: $(RULE_FILES) $(B)/gen/embed
 	$(B)/gen/embed $@ $(RULE_FILES)

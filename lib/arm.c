@@ -1,4 +1,5 @@
 #include "arm.h"
+#include "ascii.h"
 #include "armexpr.h"
 #include "embedded.h"
 #include "exitcodes.h"
@@ -9,26 +10,16 @@
 #include <stdlib.h>
 #include <string.h>
 
-bool arm_ieq(const char *a, size_t an, const char *b, size_t bn)
+/* Two texts with lengths, equal ignoring ASCII case. */
+static bool same_name(const char *a, size_t an, const char *b, size_t bn)
 {
-    if (an != bn)
-        return false;
-    for (size_t i = 0; i < an; i++) {
-        char x = a[i], y = b[i];
-        if (x >= 'A' && x <= 'Z')
-            x += 32;
-        if (y >= 'A' && y <= 'Z')
-            y += 32;
-        if (x != y)
-            return false;
-    }
-    return true;
+    return an == bn && ascii_ieq(a, b, an);
 }
 
 bool arm_is_type(const json_node *n, const char *t)
 {
     json_node *type = n && n->type == JSON_OBJECT ? json_get(n, "type", 4) : NULL;
-    return type && type->type == JSON_STRING && arm_ieq(type->p, type->n, t, strlen(t));
+    return type && type->type == JSON_STRING && same_name(type->p, type->n, t, strlen(t));
 }
 
 static void each_in(json_node *resources, void (*fn)(void *, json_node *), void *ctx)
@@ -75,7 +66,7 @@ static void on_ref(void *ctx, const arm_ref *r)
     json_node *defs = r->variable ? x->vars : x->params;
     size_t i = 0;
     for (json_node *m = defs ? json_first(defs) : NULL; m; m = m->next, i++)
-        if (arm_ieq(m->key, m->key_len, r->name, r->len)) {
+        if (same_name(m->key, m->key_len, r->name, r->len)) {
             if (!r->variable)
                 x->param_used[i] = true;
             return;
@@ -122,7 +113,7 @@ static void check_parameters(engine_call *c, json_node *root)
             engine_report(c, SEV_WARNING, "arm-unused-parameter", p, "parameter '%s' is never used", q.data);
         json_node *type = json_get(p, "type", 4), *def = json_get(p, "defaultValue", 12);
         bool secure = type && type->type == JSON_STRING &&
-                      (arm_ieq(type->p, type->n, "securestring", 12) || arm_ieq(type->p, type->n, "secureobject", 12));
+                      (same_name(type->p, type->n, "securestring", 12) || same_name(type->p, type->n, "secureobject", 12));
         bool empty = !def || def->type == JSON_NULL || (def->type == JSON_STRING && def->n == 0) ||
                      ((def->type == JSON_OBJECT || def->type == JSON_ARRAY) && !json_count(def));
         if (secure && !empty)
@@ -181,7 +172,7 @@ static bool known_region(const hub_ctx *h, const char *s, size_t n)
         if (s[i] != ' ')
             folded[k++] = s[i];
     for (size_t i = 0; i < h->nregions; i++)
-        if (arm_ieq(folded, k, h->regions[i], strlen(h->regions[i])))
+        if (same_name(folded, k, h->regions[i], strlen(h->regions[i])))
             return true;
     return false;
 }
@@ -198,7 +189,7 @@ static json_node *endpoint_named(const hub_ctx *h, const char *s, size_t n)
 {
     for (size_t i = 0; i < h->nendpoints; i++) {
         json_node *name = json_get(h->endpoints[i], "name", 4);
-        if (name && name->type == JSON_STRING && arm_ieq(name->p, name->n, s, n))
+        if (name && name->type == JSON_STRING && same_name(name->p, name->n, s, n))
             return h->endpoints[i];
     }
     return NULL;
@@ -212,7 +203,7 @@ static void check_targets(hub_ctx *h, json_node *holder, const char *what)
     for (json_node *n = json_first(names); n; n = n->next) {
         if (n->type != JSON_STRING || arm_is_expression(n->p, n->n))
             continue;
-        if (arm_ieq(n->p, n->n, "events", 6) || endpoint_named(h, n->p, n->n))
+        if (same_name(n->p, n->n, "events", 6) || endpoint_named(h, n->p, n->n))
             continue;
         buf q = BUF_INIT;
         quote_into(&q, n->p, n->n, 80);
@@ -226,7 +217,7 @@ static bool identity_listed(const json_node *hub, const json_node *id)
 {
     json_node *ids = json_get(json_get(hub, "identity", 8), "userAssignedIdentities", 22);
     for (json_node *m = ids && ids->type == JSON_OBJECT ? json_first(ids) : NULL; m; m = m->next)
-        if (arm_ieq(m->key, m->key_len, id->p, id->n) || arm_is_expression(m->key, m->key_len))
+        if (same_name(m->key, m->key_len, id->p, id->n) || arm_is_expression(m->key, m->key_len))
             return true;
     return false;
 }
@@ -237,7 +228,7 @@ static bool system_identity_on(const json_node *hub)
     if (!type || type->type != JSON_STRING)
         return false;
     for (size_t i = 0; i + 14 <= type->n; i++)
-        if (arm_ieq((const char *)type->p + i, 14, "systemassigned", 14))
+        if (same_name((const char *)type->p + i, 14, "systemassigned", 14))
             return true;
     return arm_is_expression(type->p, type->n);
 }
@@ -251,18 +242,18 @@ static void check_endpoints(hub_ctx *h)
         buf q = BUF_INIT;
         quote_into(&q, name->p, name->n, 80);
         for (const json_node *r = h->reserved ? json_first(h->reserved) : NULL; r; r = r->next)
-            if (r->type == JSON_STRING && arm_ieq(name->p, name->n, r->p, r->n))
+            if (r->type == JSON_STRING && same_name(name->p, name->n, r->p, r->n))
                 engine_report(h->c, SEV_ERROR, "arm-endpoint-reserved", name, "endpoint name '%s' is reserved", q.data);
         for (size_t k = 0; k < i; k++) {
             json_node *other = json_get(h->endpoints[k], "name", 4);
-            if (other && other->type == JSON_STRING && arm_ieq(other->p, other->n, name->p, name->n)) {
+            if (other && other->type == JSON_STRING && same_name(other->p, other->n, name->p, name->n)) {
                 engine_report(h->c, SEV_ERROR, "arm-endpoint-duplicate", name,
                               "endpoint name '%s' is used twice (names are unique across all endpoint types)", q.data);
                 break;
             }
         }
         json_node *auth = json_get(ep, "authenticationType", 18);
-        if (auth && auth->type == JSON_STRING && arm_ieq(auth->p, auth->n, "identitybased", 13)) {
+        if (auth && auth->type == JSON_STRING && same_name(auth->p, auth->n, "identitybased", 13)) {
             json_node *ident = json_get(ep, "identity", 8);
             json_node *uai = json_get(ident, "userAssignedIdentity", 20);
             if (uai && uai->type == JSON_STRING && uai->n) {
@@ -288,13 +279,13 @@ static json_node *param_default(const json_node *root, const json_node *expr)
     static const char pre[] = "[parameters('";
     size_t n = expr->n;
     const char *s = expr->p;
-    if (n < sizeof pre + 2 || !arm_ieq(s, sizeof pre - 1, pre, sizeof pre - 1) || memcmp(s + n - 3, "')]", 3))
+    if (n < sizeof pre + 2 || !same_name(s, sizeof pre - 1, pre, sizeof pre - 1) || memcmp(s + n - 3, "')]", 3))
         return NULL;
     const char *name = s + sizeof pre - 1;
     size_t len = n - (sizeof pre - 1) - 3;
     json_node *params = json_get(root, "parameters", 10);
     for (json_node *p = params ? json_first(params) : NULL; p; p = p->next)
-        if (arm_ieq(p->key, p->key_len, name, len))
+        if (same_name(p->key, p->key_len, name, len))
             return json_get(p, "defaultValue", 12);
     return NULL;
 }

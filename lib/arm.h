@@ -16,9 +16,6 @@ void arm_each_resource(json_node *root, void (*fn)(void *ctx, json_node *res), v
  * properties.routing.endpoints, unknown ones included). */
 void arm_each_endpoint(json_node *hub, void (*fn)(void *ctx, json_node *endpoint, json_node *array), void *ctx);
 
-/* Returns true when a, b are equal ignoring ASCII case. */
-bool arm_ieq(const char *a, size_t an, const char *b, size_t bn);
-
 /* The built-in "arm-checks" for config-validate: every parameters()/variables() names a
  * definition, unused parameters, SecureString defaults, and per IoT hub: name, location
  * (args: {regions: FILE under rules/}), endpoint names (unique, not reserved), route,

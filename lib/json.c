@@ -1,5 +1,6 @@
 /* Accessors, equality and edits of the document tree. */
 #include "json.h"
+#include "ascii.h"
 #include "json_num.h"
 #include "json_write.h"
 #include <string.h>
@@ -58,20 +59,6 @@ json_node *json_get(const json_node *obj, const char *key, size_t len)
         if (m == first)
             return NULL;
     }
-}
-
-static bool ascii_ieq(const char *a, const char *b, size_t n)
-{
-    for (size_t i = 0; i < n; i++) {
-        unsigned char x = (unsigned char)a[i], y = (unsigned char)b[i];
-        if (x >= 'A' && x <= 'Z')
-            x += 32;
-        if (y >= 'A' && y <= 'Z')
-            y += 32;
-        if (x != y)
-            return false;
-    }
-    return true;
 }
 
 json_node *json_get_icase(const json_node *obj, const char *key, size_t len)

@@ -1,5 +1,6 @@
 #include "json_dup.h"
 #include "oom.h"
+#include "ascii.h"
 #include <stdlib.h>
 #include <string.h>
 
@@ -8,9 +9,10 @@ typedef struct scratch {
     size_t cap;
 } scratch;
 
+/* c folded to lower case when names compare ignoring case. */
 static inline unsigned char fold(unsigned char c, bool icase)
 {
-    return icase && c >= 'A' && c <= 'Z' ? (unsigned char)(c + 32) : c;
+    return icase ? ascii_lower(c) : c;
 }
 
 static bool same_name(const json_node *a, const json_node *b, bool icase)

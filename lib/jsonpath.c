@@ -1,6 +1,7 @@
 /* RFC 9535 JSONPath: a recursive-descent compiler to a small tree, and its evaluator. */
 #include "jsonpath.h"
 #include "arena.h"
+#include "ascii.h"
 #include "json_num.h"
 #include "oom.h"
 #include "rx.h"
@@ -1096,8 +1097,7 @@ static json_node *eval_value(evaluator *ev, const expr *e, json_node *current)
             return NULL;
         json_node *low = json_new_string(scratch(ev), v->p, v->n);
         for (char *c = low->p; c < (char *)low->p + low->n; c++)
-            if (*c >= 'A' && *c <= 'Z')
-                *c = (char)(*c + 32);
+            *c = (char)ascii_lower((unsigned char)*c);
         return low;
     }
     if (e->fn == FN_LENGTH) {

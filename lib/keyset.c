@@ -1,5 +1,6 @@
 #include "keyset.h"
 #include "oom.h"
+#include "ascii.h"
 #include <stdlib.h>
 #include <string.h>
 
@@ -30,9 +31,10 @@ void keyset_pop(keyset *ks)
         ks->n = ks->levels[--ks->depth].base;
 }
 
-static unsigned char fold(unsigned char c, bool icase)
+/* c folded to lower case when names compare ignoring case. */
+static inline unsigned char fold(unsigned char c, bool icase)
 {
-    return icase && c >= 'A' && c <= 'Z' ? (unsigned char)(c + 32) : c;
+    return icase ? ascii_lower(c) : c;
 }
 
 static bool same(const keyset *ks, const keyrec *r, const char *key, size_t len)

@@ -1,4 +1,5 @@
 #include "mender.h"
+#include "ascii.h"
 #include "exitcodes.h"
 #include "json_dup.h"
 #include "oom.h"
@@ -6,21 +7,6 @@
 #include "quote.h"
 #include <stdlib.h>
 #include <string.h>
-
-/* Compares n bytes of a and b ignoring ASCII case. */
-static bool ieqn(const char *a, const char *b, size_t n)
-{
-    for (size_t i = 0; i < n; i++) {
-        char x = a[i], y = b[i];
-        if (x >= 'A' && x <= 'Z')
-            x += 32;
-        if (y >= 'A' && y <= 'Z')
-            y += 32;
-        if (x != y)
-            return false;
-    }
-    return true;
-}
 
 size_t mender_servers(const json_node *root, mender_server **list)
 {
@@ -63,10 +49,7 @@ void mender_url_normalize(const char *url, size_t len, buf *dst)
         host_end = 0;
     }
     for (size_t i = 0; i < len; i++) {
-        char c = url[i];
-        if (i < host_end && c >= 'A' && c <= 'Z')
-            c += 32;
-        buf_putc(dst, c);
+        buf_putc(dst, i < host_end ? (char)ascii_lower((unsigned char)url[i]) : url[i]);
     }
     if (!dst->data)
         buf_reserve(dst, 0), dst->data[0] = '\0';
@@ -75,9 +58,9 @@ void mender_url_normalize(const char *url, size_t len, buf *dst)
 const char *mender_url_problem(const char *url, size_t len, bool allow_http)
 {
     size_t skip;
-    if (len >= 8 && ieqn(url, "https://", 8))
+    if (len >= 8 && ascii_ieq(url, "https://", 8))
         skip = 8;
-    else if (len >= 7 && ieqn(url, "http://", 7))
+    else if (len >= 7 && ascii_ieq(url, "http://", 7))
         skip = allow_http ? 7 : 0;
     else
         return allow_http ? "is not an absolute http(s) URL" : "is not an absolute https URL";
@@ -106,11 +89,7 @@ static size_t edit_distance(const char *a, size_t an, const char *b, size_t bn)
         size_t prev = row[0];
         row[0] = i;
         for (size_t j = 1; j <= bn; j++) {
-            char x = a[i - 1], y = b[j - 1];
-            if (x >= 'A' && x <= 'Z')
-                x += 32;
-            if (y >= 'A' && y <= 'Z')
-                y += 32;
+            unsigned char x = ascii_lower((unsigned char)a[i - 1]), y = ascii_lower((unsigned char)b[j - 1]);
             size_t cost = prev + (x != y), del = row[j] + 1, ins = row[j - 1] + 1;
             prev = row[j];
             row[j] = cost < del ? (cost < ins ? cost : ins) : (del < ins ? del : ins);
@@ -128,11 +107,11 @@ static void check_names(engine_call *c, const json_node *root, const json_node *
                 continue;
             if (!memcmp(k->p, m->key, k->n))
                 exact = k;
-            else if (!icase && ieqn(m->key, k->p, k->n))
+            else if (!icase && ascii_ieq(m->key, k->p, k->n))
                 icase = k;
         }
         for (const json_node *k = json_first(obsolete); k && (exact || icase); k = k->next)
-            if (k->type == JSON_STRING && k->n == m->key_len && ieqn(m->key, k->p, k->n))
+            if (k->type == JSON_STRING && k->n == m->key_len && ascii_ieq(m->key, k->p, k->n))
                 engine_report(c, SEV_NOTE, "mender-obsolete-option", m,
                               "option '%.*s' is no longer read by the current Mender client", (int)k->n, (const char *)k->p);
         if (exact)

@@ -1,5 +1,6 @@
 #define PCRE2_CODE_UNIT_WIDTH 8
 #include "rx.h"
+#include "ascii.h"
 #include "oom.h"
 #include <pcre2.h>
 #include <stdlib.h>
@@ -200,18 +201,7 @@ static bool literal_equal(const rx *r, const char *s, size_t len)
 {
     if (len != r->literal_len)
         return false;
-    if (!r->literal_caseless)
-        return !memcmp(s, r->literal, len);
-    for (size_t i = 0; i < len; i++) {
-        char a = s[i], b = r->literal[i];
-        if (a >= 'A' && a <= 'Z')
-            a += 32;
-        if (b >= 'A' && b <= 'Z')
-            b += 32;
-        if (a != b)
-            return false;
-    }
-    return true;
+    return r->literal_caseless ? ascii_ieq(s, r->literal, len) : !memcmp(s, r->literal, len);
 }
 
 int rx_match(const rx *r, const char *s, size_t len)

@@ -371,14 +371,14 @@ json_doc *yaml_load(const char *src, size_t len, yaml_error *err)
         yaml_event_delete(&e);
     }
     yaml_parser_delete(&parser);
-    for (size_t i = 0; i < ld.nanchors; i++)
-        free(ld.anchors[i].name);
-    free(ld.anchors);
-    free(ld.line_start);
     if (ok && !ld.doc->root) {
         yaml_mark_t m = {0, 0, 0};
         ok = fail(&ld, m, "empty YAML document");
     }
+    for (size_t i = 0; i < ld.nanchors; i++)
+        free(ld.anchors[i].name);
+    free(ld.anchors);
+    free(ld.line_start);
     if (!ok) {
         json_doc_free(ld.doc);
         return NULL;
