@@ -778,16 +778,18 @@ static expr *parse_basic(parser *ps)
     return e;
 }
 
-static expr *parse_and(parser *ps)
+/* A chain of operands joined by op ("&&" binding tighter than "||"): every operand of a
+ * chain must be a test. */
+static expr *parse_chain(parser *ps, const char op[2], ekind kind, expr *(*operand)(parser *))
 {
     const char *first_at = ps->p;
-    expr *e = parse_basic(ps);
+    expr *e = operand(ps);
     for (;;) {
         if (!e)
             return NULL;
         const char *save = ps->p;
         skip_s(ps);
-        if (!(ps->end - ps->p >= 2 && ps->p[0] == '&' && ps->p[1] == '&')) {
+        if (!(ps->end - ps->p >= 2 && ps->p[0] == op[0] && ps->p[1] == op[1])) {
             ps->p = save;
             return e;
         }
@@ -796,42 +798,24 @@ static expr *parse_and(parser *ps)
         ps->p += 2;
         skip_s(ps);
         const char *rhs_at = ps->p;
-        expr *r = parse_basic(ps);
+        expr *r = operand(ps);
         if (!r || !as_test(ps, rhs_at, r))
             return NULL;
-        expr *and = new_expr(ps, E_AND, T_LOGICAL);
-        and->a = e;
-        and->b = r;
-        e = and;
+        expr *both = new_expr(ps, kind, T_LOGICAL);
+        both->a = e;
+        both->b = r;
+        e = both;
     }
+}
+
+static expr *parse_and(parser *ps)
+{
+    return parse_chain(ps, "&&", E_AND, parse_basic);
 }
 
 static expr *parse_or(parser *ps)
 {
-    const char *first_at = ps->p;
-    expr *e = parse_and(ps);
-    for (;;) {
-        if (!e)
-            return NULL;
-        const char *save = ps->p;
-        skip_s(ps);
-        if (!(ps->end - ps->p >= 2 && ps->p[0] == '|' && ps->p[1] == '|')) {
-            ps->p = save;
-            return e;
-        }
-        if (!as_test(ps, first_at, e))
-            return NULL;
-        ps->p += 2;
-        skip_s(ps);
-        const char *rhs_at = ps->p;
-        expr *r = parse_and(ps);
-        if (!r || !as_test(ps, rhs_at, r))
-            return NULL;
-        expr *or = new_expr(ps, E_OR, T_LOGICAL);
-        or->a = e;
-        or->b = r;
-        e = or;
-    }
+    return parse_chain(ps, "||", E_OR, parse_and);
 }
 
 jp_query *jp_compile(const char *s, size_t len, jp_error *err)

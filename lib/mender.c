@@ -249,20 +249,31 @@ static bool var_true(engine *e, const char *name)
     return v && !strcmp(v, "true");
 }
 
+/* Reads variable new, checks it is a usable URL (reported as --new otherwise), and quotes
+ * it into q for messages; false after a finding. */
+static bool new_server(engine_call *c, bool allow_http, const char **url, buf *q)
+{
+    const char *u = engine_get(c->e, "new");
+    *url = u ? u : "";
+    quote_into(q, *url, strlen(*url), 100);
+    const char *why = mender_url_problem(*url, strlen(*url), allow_http);
+    if (why) {
+        engine_report(c, SEV_ERROR, "mender-new-url", NULL, "--new '%s' %s", q->data, why);
+        buf_free(q);
+        return false;
+    }
+    return true;
+}
+
 int mender_dual_check(engine_call *c)
 {
     const json_node *root = c->node;
-    const char *new_url = engine_get(c->e, "new"), *old_url = engine_get(c->e, "old");
-    new_url = new_url ? new_url : "";
+    const char *new_url, *old_url = engine_get(c->e, "old");
     old_url = old_url ? old_url : "";
     buf q = BUF_INIT;
-    quote_into(&q, new_url, strlen(new_url), 100);
-    const char *why = mender_url_problem(new_url, strlen(new_url), var_true(c->e, "allow-http"));
-    if (why) {
-        engine_report(c, SEV_ERROR, "mender-new-url", NULL, "--new '%s' %s", q.data, why);
-        buf_free(&q);
+    if (!new_server(c, var_true(c->e, "allow-http"), &new_url, &q))
         return EXIT_USAGE;
-    }
+    const char *why;
     mender_server *sv;
     size_t n = usable_servers(root, &sv);
     int status = EXIT_OK;
@@ -332,17 +343,11 @@ out:
 int mender_final_check(engine_call *c)
 {
     const json_node *root = c->node;
-    const char *new_url = engine_get(c->e, "new");
-    new_url = new_url ? new_url : "";
+    const char *new_url;
     buf q = BUF_INIT;
-    quote_into(&q, new_url, strlen(new_url), 100);
-    const char *why = mender_url_problem(new_url, strlen(new_url), true);
     int status = EXIT_OK;
-    if (why) {
-        engine_report(c, SEV_ERROR, "mender-new-url", NULL, "--new '%s' %s", q.data, why);
-        buf_free(&q);
+    if (!new_server(c, true, &new_url, &q))
         return EXIT_USAGE;
-    }
     mender_server *sv;
     size_t n = usable_servers(root, &sv);
     bool found = false;

@@ -74,13 +74,51 @@ static int write_result(const cli_common *c, const char *input, json_doc *doc, c
     return EXIT_OK;
 }
 
+/* The values the tool's flags were given, in the order of tool_spec.flags. */
+typedef struct flag_values {
+    const tool_flag *flags;
+    const char **value;
+} flag_values;
+
+static int record_flag(void *ctx, int id, const char *arg)
+{
+    flag_values *fv = ctx;
+    const tool_flag *f = &fv->flags[id - 1];
+    fv->value[id - 1] = f->value ? f->value : arg;
+    return 0;
+}
+
+/* Each given flag sets its rule variable, named after the flag in messages. */
+static int bind_flags(const flag_values *fv, engine *e, diag_list *d)
+{
+    for (size_t i = 0; fv->flags && fv->flags[i].long_name; i++) {
+        if (!fv->value[i])
+            continue;
+        char how[80];
+        snprintf(how, sizeof how, "--%s", fv->flags[i].long_name);
+        int rc = engine_set(e, fv->flags[i].var, strlen(fv->flags[i].var), fv->value[i], how, d);
+        if (rc != EXIT_OK)
+            return rc;
+    }
+    return EXIT_OK;
+}
+
 int tool_main(const tool_spec *t, int argc, char **argv)
 {
-    cli_spec spec = {t->prog, t->synopsis, t->summary, CO_ALL, t->options, t->handle, t->ctx};
+    size_t nflags = 0;
+    while (t->flags && t->flags[nflags].long_name)
+        nflags++;
+    cli_option *opts = xcalloc(nflags + 1, sizeof *opts);
+    for (size_t i = 0; i < nflags; i++)
+        opts[i] = (cli_option){t->flags[i].long_name, 0, t->flags[i].arg_name, t->flags[i].help, (int)i + 1};
+    flag_values fv = {t->flags, xcalloc(nflags + 1, sizeof(const char *))};
+    cli_spec spec = {t->prog, t->synopsis, t->summary, CO_ALL, opts, record_flag, &fv};
     cli_common c;
     int status = cli_parse(&spec, argc, argv, &c);
     if (status >= 0) {
         cli_free(&c);
+        free(opts);
+        free(fv.value);
         return status;
     }
     status = EXIT_OK;
@@ -107,8 +145,8 @@ int tool_main(const tool_spec *t, int argc, char **argv)
     }
     engine_add_builtins(e, t->builtins, t->nbuiltins);
     status = engine_load(e, c.rules, c.nrules, &d);
-    if (status == EXIT_OK && t->bind)
-        status = t->bind(t->ctx, e, &d);
+    if (status == EXIT_OK)
+        status = bind_flags(&fv, e, &d);
     for (size_t i = 0; i < c.nvars && status == EXIT_OK; i++)
         status = engine_set(e, c.vars[i].name, c.vars[i].name_len, c.vars[i].value, "-D", &d);
     if (status == EXIT_OK)
@@ -208,5 +246,7 @@ done:;
     engine_free(e);
     diag_free(&d);
     cli_free(&c);
+    free(opts);
+    free(fv.value);
     return status;
 }

@@ -7,15 +7,19 @@
 #include "engine.h"
 #include "validate.h"
 
+/* A tool option that sets a rule variable: with an argument (value NULL) to the argument,
+ * as a flag to value. */
+typedef struct tool_flag {
+    const char *long_name, *arg_name, *help;
+    const char *var;
+    const char *value;
+} tool_flag;
+
 typedef struct tool_spec {
     const char *prog, *synopsis, *summary;
-    const cli_option *options;      /* the tool's own options, ended by id 0 */
-    int (*handle)(void *ctx, int id, const char *arg);
-    void *ctx;
+    const tool_flag *flags;         /* the tool's own options, ended by a NULL long_name */
     const engine_builtin *builtins;
     size_t nbuiltins;
-    /* Maps the tool's flags onto rule variables once the rules are loaded (may be NULL). */
-    int (*bind)(void *ctx, engine *e, diag_list *d);
     config_kind out_kind;           /* the shared validator checks the result as this kind */
     const char *out_stage;          /* ... at this stage (NULL: review) */
     bool rules_required;            /* the tool has no rules of its own: -r is needed */

@@ -3,12 +3,10 @@
 
 int main(int argc, char **argv)
 {
-    static const cli_option none[] = {{0}};
     tool_spec t = {
         .prog = "tmpl-apply",
         .synopsis = "-r RULES [-r RULES...] [-D NAME=VALUE...] [-n] [-o FILE | -i] [FILE]",
         .summary = "Apply rule files (select, edit, report) to a JSON document.",
-        .options = none,
         .out_kind = KIND_JSON,
         .rules_required = true,
     };
