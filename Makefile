@@ -125,6 +125,7 @@ demo: deps
 
 bench: deps
 	@$(MAKE) --no-print-directory build
+	@$(MAKE) --no-print-directory static >/dev/null
 	@B=$(B) sh tests/bench/run.sh
 
 # Statically linked binaries for air-gapped machines: copy one file, run it.

@@ -41,7 +41,8 @@ struct rule_step {
     const json_node *args;          /* builtin: its arguments (YAML tree) or NULL */
     rule_step *then;                /* follow-up steps for each selected node */
     size_t nthen;
-    /* Filled when the engine prepares the rules: */
+    /* Filled when the engine prepares the rules (compiled-in files: on first use): */
+    bool prepared;
     jp_query *query;                /* NULL while the select depends on the node (${node...}) */
     rx *rx_name, *rx_value, *rx_pattern;
     char *with_text;                /* replacement with variables expanded */

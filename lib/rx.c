@@ -15,6 +15,7 @@ struct rx {
     pcre2_code *code;
     char *source;
     bool jit;
+    unsigned flags;
     char *literal;          /* a pattern that is one literal word, matched without PCRE2 */
     size_t literal_len;
     bool literal_caseless, literal_anchored;
@@ -127,9 +128,33 @@ static char *ecma_to_pcre(const char *pat, size_t len, size_t *out_len)
     return buf_detach(&b, out_len);
 }
 
-rx *rx_compile(const char *pat, size_t len, unsigned flags, rx_error *err)
+/* "^Word$" and "(?i)^Word$" (the mender.conf option names) are common enough in schemas to
+ * deserve a plain comparison, and need no PCRE2 code unless a replacement asks for it. */
+static bool literal_form(rx *r, const char *pat, size_t len, unsigned flags)
 {
-    ensure_context();
+    const char *q = pat, *qe = pat + len;
+    bool icase = false;
+    if (qe - q >= 4 && !memcmp(q, "(?i)", 4))
+        icase = true, q += 4;
+    if ((flags & (RX_IREGEXP | RX_CASELESS)) || qe - q < 3 || *q != '^' || qe[-1] != '$')
+        return false;
+    const char *w = q + 1, *we = qe - 1;
+    for (const char *k = w; k < we; k++)
+        if (!((*k >= 'a' && *k <= 'z') || (*k >= 'A' && *k <= 'Z') || (*k >= '0' && *k <= '9') || *k == '_' ||
+              *k == '-'))
+            return false;
+    if (w == we)
+        return false;
+    r->literal_len = (size_t)(we - w);
+    r->literal = xmalloc(r->literal_len + 1);
+    memcpy(r->literal, w, r->literal_len);
+    r->literal[r->literal_len] = '\0';
+    r->literal_caseless = icase;
+    return true;
+}
+
+static pcre2_code *compile_code(const char *pat, size_t len, unsigned flags, rx_error *err)
+{
     size_t plen = len;
     char *translated = NULL;
     const char *p = pat;
@@ -146,33 +171,23 @@ rx *rx_compile(const char *pat, size_t len, unsigned flags, rx_error *err)
     PCRE2_SIZE off;
     pcre2_code *c = pcre2_compile((PCRE2_SPTR)p, plen, opts, &code, &off, NULL);
     free(translated);
-    if (!c) {
+    if (!c && err) {
         err->offset = off > len ? len : off;
         pcre2_get_error_message(code, (PCRE2_UCHAR *)err->msg, sizeof err->msg);
-        return NULL;
     }
+    return c;
+}
+
+rx *rx_compile(const char *pat, size_t len, unsigned flags, rx_error *err)
+{
+    ensure_context();
     rx *r = xcalloc(1, sizeof *r);
-    r->code = c;
-    /* "^Word$" and "(?i)^Word$" (the mender.conf option names) are common enough in
-     * schemas to deserve a plain comparison. */
-    {
-        const char *q = pat, *qe = pat + len;
-        bool icase = false;
-        if (qe - q >= 4 && !memcmp(q, "(?i)", 4))
-            icase = true, q += 4;
-        if (!(flags & (RX_IREGEXP | RX_CASELESS)) && qe - q >= 3 && *q == '^' && qe[-1] == '$') {
-            const char *w = q + 1, *we = qe - 1;
-            bool plain = w < we;
-            for (const char *k = w; k < we && plain; k++)
-                plain = (*k >= 'a' && *k <= 'z') || (*k >= 'A' && *k <= 'Z') || (*k >= '0' && *k <= '9') || *k == '_' ||
-                        *k == '-';
-            if (plain) {
-                r->literal_len = (size_t)(we - w);
-                r->literal = xmalloc(r->literal_len + 1);
-                memcpy(r->literal, w, r->literal_len);
-                r->literal[r->literal_len] = '\0';
-                r->literal_caseless = icase;
-            }
+    r->flags = flags;
+    if (!literal_form(r, pat, len, flags)) {
+        r->code = compile_code(pat, len, flags, err);
+        if (!r->code) {
+            free(r);
+            return NULL;
         }
     }
     r->source = xmalloc(len + 1);
@@ -181,9 +196,18 @@ rx *rx_compile(const char *pat, size_t len, unsigned flags, rx_error *err)
     return r;
 }
 
+/* PCRE2 code for a literal pattern, made when something other than a match needs it. */
+static pcre2_code *code_of(const rx *r)
+{
+    rx *w = (rx *)r;
+    if (!w->code)
+        w->code = compile_code(w->source, strlen(w->source), w->flags, NULL);
+    return w->code;
+}
+
 void rx_jit(rx *r)
 {
-    if (r && !r->jit)
+    if (r && !r->jit && !r->literal)
         r->jit = pcre2_jit_compile(r->code, PCRE2_JIT_COMPLETE) == 0;
 }
 
@@ -222,7 +246,7 @@ long rx_replace(const rx *r, const char *s, size_t len, const char *repl, size_t
     for (;;) {
         buf_reserve(out, cap + 1);
         PCRE2_SIZE n = cap;
-        int rc = pcre2_substitute(r->code, (PCRE2_SPTR)s, len, 0,
+        int rc = pcre2_substitute(code_of(r), (PCRE2_SPTR)s, len, 0,
                                   PCRE2_SUBSTITUTE_GLOBAL | PCRE2_SUBSTITUTE_OVERFLOW_LENGTH | PCRE2_NO_UTF_CHECK,
                                   match_data(), mctx,
                                   (PCRE2_SPTR)repl, repl_len, (PCRE2_UCHAR *)out->data + out->len, &n);
