@@ -162,9 +162,10 @@ static void names_changed(json_node *c)
 {
     if (c->type == JSON_OBJECT)
         c->marks |= JM_NAMES_CHANGED;
-    c->marks |= JM_NAMES_BELOW;
+    /* Any name may now be below: the bloom of names gives up on this branch. */
+    c->marks |= JM_NAMES_BELOW | JM_NAMES_BLOOM;
     for (json_node *p = c->parent; p && !(p->marks & JM_NAMES_BELOW); p = p->parent)
-        p->marks |= JM_NAMES_BELOW;
+        p->marks |= JM_NAMES_BELOW | JM_NAMES_BLOOM;
 }
 
 json_node *json_new(json_doc *doc, json_type type)
@@ -173,6 +174,7 @@ json_node *json_new(json_doc *doc, json_type type)
     n->type = (uint8_t)type;
     n->start = JSON_NOPOS;
     n->flags = JF_SYNTH;
+    n->marks = JM_NAMES_BLOOM;
     return n;
 }
 
@@ -200,7 +202,7 @@ json_node *json_clone(json_doc *doc, const json_node *n)
     c->key = NULL;
     c->key_len = 0;
     c->flags = (uint8_t)((n->flags & ~(JF_KEY_ESCAPED | JF_KEY_NEW)) | JF_MOVED);
-    c->marks = 0;
+    c->marks = JM_NAMES_BLOOM;
     if (n->type == JSON_STRING || n->type == JSON_NUMBER) {
         /* Text may live in another document's arena or input: copy it. */
         c->p = arena_strndup(&doc->mem, n->p, n->n);

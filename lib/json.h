@@ -52,8 +52,17 @@ enum json_marks {
     JM_NAMES_BELOW = 2,     /* ... of some object below this container */
     JM_RESHAPED = 4,        /* children were added, removed, renamed or moved in: the writer
                                cannot keep the source text between them */
-    JM_USER = 256           /* bits from here up are free for callers (cleared by themselves) */
+    JM_USER = 8,            /* bits 3 to 7 are free for callers (cleared by themselves) */
+    JM_NAMES_BLOOM = 0xFF00 /* containers: one bit per hash class of every member name below,
+                               so a search for a name can skip subtrees without it */
 };
+
+/* Returns the bit of JM_NAMES_BLOOM that member name key[0..len) sets. */
+static inline uint16_t json_name_bit(const char *key, size_t len)
+{
+    unsigned h = len ? (unsigned char)key[0] * 31u + (unsigned char)key[len - 1] + (unsigned)len * 7u : 0;
+    return (uint16_t)(0x100u << (h & 7));
+}
 
 /* Returns the first child of an array or object, or NULL. */
 static inline json_node *json_first(const json_node *c)

@@ -528,6 +528,7 @@ value:
             }
             attach(parent, n);
             if (parent->type == JSON_OBJECT) {
+                parent->marks |= json_name_bit(key, key_len);
                 n->key_len = (uint32_t)key_len;
                 if (key_escaped) {
                     n->flags |= JF_KEY_ESCAPED;
@@ -617,6 +618,8 @@ after_value:
             if (track && top->type == JSON_OBJECT)
                 keyset_pop(&keys);
             depth--;
+            if (depth)
+                stack[depth - 1]->marks |= (uint16_t)(top->marks & JM_NAMES_BLOOM);
             p++;
             goto after_value;
         }

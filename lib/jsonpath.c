@@ -973,6 +973,8 @@ static void descend(evaluator *ev, const segment *seg, json_node *n, jp_list *ou
          * first and the containers among its children are kept to descend into after, as
          * the RFC orders them. */
         const selector *s = &seg->sels[0];
+        if (!(n->marks & json_name_bit(s->name, s->name_len)))
+            return;     /* no member below has a name of this hash class */
         json_node *small[16], **later = small;
         size_t nlater = 0, cap = 16;
         bool obj = n->type == JSON_OBJECT;

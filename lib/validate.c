@@ -358,7 +358,7 @@ static json_node *clone_keep(json_doc *doc, const json_doc *from, const json_nod
     *c = *n;
     c->parent = c->next = c->prev = NULL;
     c->flags = 0;
-    c->marks = 0;
+    c->marks = JM_NAMES_BLOOM;
     c->start = n->start + shift;
     if (n->type == JSON_ARRAY || n->type == JSON_OBJECT) {
         c->p = NULL;
