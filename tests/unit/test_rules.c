@@ -173,6 +173,32 @@ static void test_jsonpath_extensions(void)
     json_doc_free(d);
 }
 
+/* A descendant search must find names that edits put below a subtree the parser had
+ * summarised without them. */
+static void test_descendant_after_edits(void)
+{
+    json_error jerr;
+    const char *s = "{\"a\": {\"b\": {\"c\": 1}}, \"d\": [{\"e\": 2}]}";
+    json_doc *d = json_parse(s, strlen(s), NULL, &jerr);
+    jp_error err;
+    jp_query *q = jp_compile("$..zz", 5, &err);
+    jp_list l = {0};
+    jp_eval(q, d->root, &l);
+    CHECK(l.n == 0);
+    json_node *b = json_get(json_get(d->root, "a", 1), "b", 1);
+    json_append(d, b, "zz", 2, json_new(d, JSON_TRUE));
+    json_node *obj = json_new(d, JSON_OBJECT);
+    json_append(d, obj, "zz", 2, json_new(d, JSON_NULL));
+    json_append(d, json_get(d->root, "d", 1), NULL, 0, obj);
+    json_rename(d, json_first(json_at(json_get(d->root, "d", 1), 0)), "zz", 2);
+    jp_list_clear(&l);
+    jp_eval(q, d->root, &l);
+    CHECK(l.n == 3);
+    jp_list_free(&l);
+    jp_free(q);
+    json_doc_free(d);
+}
+
 static void test_schema(void)
 {
     const char *y = "type: object\nproperties:\n  n: {type: integer, maximum: 5, x-rule: small, x-message: too big}\n"
@@ -248,6 +274,7 @@ int main(void)
     test_armexpr();
     test_rx();
     test_jsonpath_extensions();
+    test_descendant_after_edits();
     test_schema();
     test_engine();
     return unit_summary("unit rules");
