@@ -191,7 +191,7 @@ static void write_key(writer *w, const json_node *m)
     size_t k = w->doc && w->doc->src_is_json ? json_key_offset(w->doc, m) : JSON_NOPOS;
     if (k != JSON_NOPOS) {
         size_t e = json_string_token_end(w->doc->src, w->doc->src_len, k);
-        out_write(w->o, w->doc->src + k, e - k);
+        out_write_ref(w->o, w->doc->src + k, e - k);
     } else {
         json_write_string(w->o, m->key, m->key_len);
     }
@@ -231,7 +231,7 @@ static void write_value(writer *w, const json_node *n, unsigned depth, bool raw_
     case JSON_NUMBER: out_write(w->o, n->p, n->n); return;
     case JSON_STRING:
         if (from_source(w, n))
-            out_write(w->o, w->doc->src + n->start, json_end(w->doc, n) - n->start);
+            out_write_ref(w->o, w->doc->src + n->start, json_end(w->doc, n) - n->start);
         else
             json_write_string(w->o, n->p, n->n);
         return;
@@ -240,7 +240,7 @@ static void write_value(writer *w, const json_node *n, unsigned depth, bool raw_
         break;
     }
     if (raw_ok && from_source(w, n) && !(n->flags & JF_DIRTY)) {
-        out_write(w->o, w->doc->src + n->start, json_end(w->doc, n) - n->start);
+        out_write_ref(w->o, w->doc->src + n->start, json_end(w->doc, n) - n->start);
         return;
     }
     if (raw_ok && from_source(w, n) && !(n->marks & JM_RESHAPED)) {
@@ -249,12 +249,12 @@ static void write_value(writer *w, const json_node *n, unsigned depth, bool raw_
         for (const json_node *k = json_first(n); k; k = k->next) {
             if (!(k->flags & (JF_DIRTY | JF_SYNTH | JF_MOVED)))
                 continue;
-            out_write(w->o, w->doc->src + at, k->start - at);
+            out_write_ref(w->o, w->doc->src + at, k->start - at);
             write_value(w, k, depth + 1, raw_ok);
             at = k->start + k->span;
         }
         size_t end = json_end(w->doc, n);
-        out_write(w->o, w->doc->src + at, end - at);
+        out_write_ref(w->o, w->doc->src + at, end - at);
         return;
     }
     if (w->inline_depth || one_line_in_source(w, n)) {
@@ -293,10 +293,10 @@ void json_write(const json_doc *doc, const json_node *n, const json_style *st, o
         return;
     bool keep = st->keep_source && doc->src && doc->src_is_json;
     if (keep)
-        out_write(o, doc->src, doc->body_start);
+        out_write_ref(o, doc->src, doc->body_start);
     write_value(&w, doc->root, 0, keep);
     if (keep)
-        out_write(o, doc->src + doc->body_end, doc->src_len - doc->body_end);
+        out_write_ref(o, doc->src + doc->body_end, doc->src_len - doc->body_end);
     else
         out_puts(o, st->newline);
 }
