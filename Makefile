@@ -18,11 +18,18 @@ BASE_CFLAGS = -std=c11 -D_POSIX_C_SOURCE=200809L -D_DEFAULT_SOURCE $(WARN) $(OPT
 PKG_CFLAGS  = $(shell pkg-config --cflags $(PKGS) 2>/dev/null)
 PKG_LIBS    = $(shell pkg-config --libs $(PKGS) 2>/dev/null)
 ALL_CFLAGS  = $(BASE_CFLAGS) $(PKG_CFLAGS) $(EXTRA_CFLAGS) $(CFLAGS)
-ALL_LDFLAGS = $(EXTRA_LDFLAGS) $(LDFLAGS)
-# libyaml and PCRE2 are linked statically (their archives ship in the -dev packages): a
-# process then starts without loading and relocating two shared libraries, which is most
-# of the start-up time of a tool on a small config. `make static` links libc in as well.
+# The tools are linked statically (the archives ship in the -dev packages): a process then
+# starts without loading and relocating shared libraries, which is most of a tool's time
+# on a small config, and one file copied to an air-gapped machine runs there.
+# LINK_MODE= links libc dynamically (the sanitizer build needs that), libyaml and PCRE2
+# still statically.
+LINK_MODE  ?= -static
+ALL_LDFLAGS = $(LINK_MODE) $(EXTRA_LDFLAGS) $(LDFLAGS)
+ifeq ($(LINK_MODE),-static)
+LIBS_LINK   = $(PKG_LIBS) -lm
+else
 LIBS_LINK   = -Wl,-Bstatic $(PKG_LIBS) -Wl,-Bdynamic -lm
+endif
 
 B          ?= build
 TOOLS      := config-validate tmpl-apply menderconf-dual menderconf-final
@@ -103,14 +110,15 @@ check: deps
 
 # The same suites, built and run under AddressSanitizer and UBSan.
 check-asan: deps
-	@$(MAKE) --no-print-directory B=build-asan OPT="-O1 -g -fsanitize=address,undefined -fno-omit-frame-pointer -fno-sanitize-recover=all" \
+	@$(MAKE) --no-print-directory B=build-asan LINK_MODE= OPT="-O1 -g -fsanitize=address,undefined -fno-omit-frame-pointer -fno-sanitize-recover=all" \
 	    EXTRA_LDFLAGS="-fsanitize=address,undefined" build
 	@B=build-asan CONFORMANCE=$(CONFORMANCE) ASAN_OPTIONS=detect_leaks=1 sh tests/run-all.sh
 
-# The unit tests under valgrind's memcheck.
+# The unit tests under valgrind's memcheck (linked with a shared libc, whose allocator
+# memcheck replaces).
 valgrind: deps
-	@$(MAKE) --no-print-directory build
-	@B=$(B) VALGRIND=1 sh tests/run-unit.sh
+	@$(MAKE) --no-print-directory B=build-valgrind LINK_MODE= build
+	@B=build-valgrind VALGRIND=1 sh tests/run-unit.sh
 
 test: build
 	@B=$(B) CONFORMANCE=$(CONFORMANCE) sh tests/run-all.sh
@@ -125,12 +133,12 @@ demo: deps
 
 bench: deps
 	@$(MAKE) --no-print-directory build
-	@$(MAKE) --no-print-directory static >/dev/null
 	@B=$(B) sh tests/bench/run.sh
 
-# Statically linked binaries for air-gapped machines: copy one file, run it.
+# Statically linked binaries for air-gapped machines: copy one file, run it. (The default
+# build is static too; this target keeps them apart, in build-static/bin.)
 static: deps
-	@$(MAKE) --no-print-directory B=build-static EXTRA_LDFLAGS=-static LIBS_LINK="$$(pkg-config --libs $(PKGS)) -lm" build
+	@$(MAKE) --no-print-directory B=build-static LINK_MODE=-static build
 	@for t in $(TOOLS); do file build-static/bin/$$t 2>/dev/null || ls -l build-static/bin/$$t; done
 
 install: all
@@ -144,4 +152,4 @@ uninstall:
 	rm -rf $(DESTDIR)$(DATADIR)
 
 clean:
-	rm -rf build build-asan build-static
+	rm -rf build build-asan build-static build-valgrind

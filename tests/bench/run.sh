@@ -10,7 +10,7 @@ trap 'rm -rf "$W"' EXIT
 CFLAGS_B="-O2 -std=c11 -D_DEFAULT_SOURCE"
 cc $CFLAGS_B -o "$W/gen_arm" "$TOP/tests/bench/gen_arm.c"
 cc $CFLAGS_B -o "$W/measure" "$TOP/tests/bench/measure.c"
-cc $CFLAGS_B -o "$W/roundtrip" "$TOP/tests/bench/roundtrip.c" "$TOP/$B/libtmplkit.a" $(pkg-config --libs yaml-0.1 libpcre2-8) -lm
+cc $CFLAGS_B -static -o "$W/roundtrip" "$TOP/tests/bench/roundtrip.c" "$TOP/$B/libtmplkit.a" $(pkg-config --libs yaml-0.1 libpcre2-8) -lm
 cc $CFLAGS_B -o "$W/readloop" "$TOP/tests/bench/readloop.c"
 
 echo "generating a ${BENCH_MB} MB ARM-template-shaped document..."
@@ -111,7 +111,6 @@ tc=$(per "cat" cat)
 td=$(per "menderconf-dual" "$BIN/menderconf-dual" --new $NEWS)
 tf=$(per "menderconf-final" "$BIN/menderconf-final" --force --new $NEWS)
 ts=""
-[ -x "$TOP/build-static/bin/menderconf-dual" ] && ts=$(per "menderconf-dual (make static)" "$TOP/build-static/bin/menderconf-dual" --new $NEWS)
 tq=""
 if command -v jq >/dev/null; then
     n_saved=$n
@@ -124,7 +123,6 @@ awk -v c="$tc" -v d="$td" -v f="$tf" -v s="$ts" -v q="$tq" 'BEGIN {
     printf "  menderconf-dual: %.2fx cat (wall), %.2fx cat (cpu); menderconf-final: %.2fx / %.2fx\n", D[1] / C[1], D[2] / C[2], F[1] / C[1], F[2] / C[2]
     if (q != "") {
         printf "  the jq recipe takes %.1fx as long as menderconf-dual (wall), %.1fx (cpu)\n", Q[1] / D[1], Q[2] / D[2]
-        if (s != "") printf "  ... and %.1fx / %.1fx as long as the static menderconf-dual\n", Q[1] / S[1], Q[2] / S[2]
     } }'
 
 echo
