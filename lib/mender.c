@@ -366,3 +366,23 @@ int mender_final_check(engine_call *c)
     free(sv);
     return status;
 }
+
+int mender_tool_main(const char *prog, const char *synopsis, const char *summary, const tool_flag *flags,
+                     const engine_builtin *builtin, int argc, char **argv)
+{
+    /* A blanked ServerURL next to Servers is what the dual step repairs; a missing server
+     * is reported better by the tools' own checks. */
+    static const char *const tolerated[] = {"mender-serverurl-with-servers", "mender-no-server", NULL};
+    tool_spec t = {
+        .prog = prog,
+        .synopsis = synopsis,
+        .summary = summary,
+        .flags = flags,
+        .builtins = builtin,
+        .nbuiltins = 1,
+        .out_kind = KIND_MENDER,
+        .in_kind = KIND_MENDER,
+        .in_tolerated = tolerated,
+    };
+    return tool_main(&t, argc, argv);
+}

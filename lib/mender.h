@@ -4,6 +4,7 @@
 #define TK_MENDER_H
 #include "buf.h"
 #include "engine.h"
+#include "tool.h"
 #include "json.h"
 #include <stdbool.h>
 
@@ -42,5 +43,11 @@ int mender_dual_check(engine_call *c);
  * new server is not among the config's servers and variable force is not "true"; keeps a
  * one-entry Servers array as it is (sets servers-array to "true"). */
 int mender_final_check(engine_call *c);
+
+/* Runs a mender.conf filter through the tool pipeline: input and result checked as
+ * mender-conf (tolerating on input what the Mender filters exist to fix), flags as rule
+ * variables, builtin registered for the tool's rules. Returns the exit code. */
+int mender_tool_main(const char *prog, const char *synopsis, const char *summary, const tool_flag *flags,
+                     const engine_builtin *builtin, int argc, char **argv);
 
 #endif

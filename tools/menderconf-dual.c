@@ -1,6 +1,5 @@
 /* menderconf-dual: step 1 of a Mender server move; see menderconf-dual(1). */
 #include "../lib/mender.h"
-#include "../lib/tool.h"
 
 int main(int argc, char **argv)
 {
@@ -11,19 +10,9 @@ int main(int argc, char **argv)
         {"allow-http", NULL, "accept an http:// new server", "allow-http", "true"},
         {0},
     };
-    static const engine_builtin builtins[] = {{"mender-dual-check", mender_dual_check, NULL}};
-    /* What this tool is there to fix, or reports better itself: */
-    static const char *const tolerated[] = {"mender-serverurl-with-servers", "mender-no-server", NULL};
-    tool_spec t = {
-        .prog = "menderconf-dual",
-        .synopsis = "--new URL [--old URL] [--allow-http] [-o FILE | -i] [-n] [FILE]",
-        .summary = "Write a mender.conf whose Servers hold the old then the new server, with no top-level ServerURL.",
-        .flags = flags,
-        .builtins = builtins,
-        .nbuiltins = 1,
-        .out_kind = KIND_MENDER,
-        .in_kind = KIND_MENDER,
-        .in_tolerated = tolerated,
-    };
-    return tool_main(&t, argc, argv);
+    static const engine_builtin check = {"mender-dual-check", mender_dual_check, NULL};
+    return mender_tool_main("menderconf-dual", "--new URL [--old URL] [--allow-http] [-o FILE | -i] [-n] [FILE]",
+                            "Write a mender.conf whose Servers hold the old then the new server, with no top-level "
+                            "ServerURL.",
+                            flags, &check, argc, argv);
 }

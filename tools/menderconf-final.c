@@ -1,6 +1,5 @@
 /* menderconf-final: the last step of a Mender server move; see menderconf-final(1). */
 #include "../lib/mender.h"
-#include "../lib/tool.h"
 
 int main(int argc, char **argv)
 {
@@ -11,18 +10,7 @@ int main(int argc, char **argv)
         {"force", NULL, "go on when the new server is not in the config", "force", "true"},
         {0},
     };
-    static const engine_builtin builtins[] = {{"mender-final-check", mender_final_check, NULL}};
-    static const char *const tolerated[] = {"mender-serverurl-with-servers", "mender-no-server", NULL};
-    tool_spec t = {
-        .prog = "menderconf-final",
-        .synopsis = "--new URL [--servers-array] [--force] [-o FILE | -i] [-n] [FILE]",
-        .summary = "Write a mender.conf that names only the new server.",
-        .flags = flags,
-        .builtins = builtins,
-        .nbuiltins = 1,
-        .out_kind = KIND_MENDER,
-        .in_kind = KIND_MENDER,
-        .in_tolerated = tolerated,
-    };
-    return tool_main(&t, argc, argv);
+    static const engine_builtin check = {"mender-final-check", mender_final_check, NULL};
+    return mender_tool_main("menderconf-final", "--new URL [--servers-array] [--force] [-o FILE | -i] [-n] [FILE]",
+                            "Write a mender.conf that names only the new server.", flags, &check, argc, argv);
 }
