@@ -416,6 +416,18 @@ static bool find_builtin(const engine *e, const rule_text *t, const engine_built
     return false;
 }
 
+/* Compiles pattern t; keeps it in *slot when it names no variable (one that does is
+ * compiled again when it runs, with the values of then). False after a finding. */
+static bool prepare_regex(run *r, const rule_text *t, rx **slot)
+{
+    rx *re = compile_regex(r, t, 0);
+    if (re && has_vars(t))
+        rx_free(re);
+    else
+        *slot = re;
+    return re != NULL;
+}
+
 /* Compiles what does not depend on the node; checks the rest compiles with present values. */
 static bool prepare_step(run *r, rule_step *st)
 {
@@ -428,29 +440,12 @@ static bool prepare_step(run *r, rule_step *st)
         jp_free(q);
     else
         st->query = q;
-    if (st->where_name.s) {
-        rx *re = compile_regex(r, &st->where_name, 0);
-        ok &= re != NULL;
-        if (has_vars(&st->where_name))
-            rx_free(re);
-        else
-            st->rx_name = re;
-    }
-    if (st->where_value.s) {
-        rx *re = compile_regex(r, &st->where_value, 0);
-        ok &= re != NULL;
-        if (has_vars(&st->where_value))
-            rx_free(re);
-        else
-            st->rx_value = re;
-    }
+    if (st->where_name.s)
+        ok &= prepare_regex(r, &st->where_name, &st->rx_name);
+    if (st->where_value.s)
+        ok &= prepare_regex(r, &st->where_value, &st->rx_value);
     if (st->action == ACT_REPLACE) {
-        rx *re = compile_regex(r, &st->pattern, 0);
-        ok &= re != NULL;
-        if (has_vars(&st->pattern))
-            rx_free(re);
-        else
-            st->rx_pattern = re;
+        ok &= prepare_regex(r, &st->pattern, &st->rx_pattern);
         buf w = BUF_INIT;
         ok &= expand(r, &st->with, ESC_REPLACEMENT, &w);
         buf_free(&w);
