@@ -43,6 +43,14 @@ finding *diag_add(diag_list *d, severity sev, const char *rule, const char *file
     return f;
 }
 
+finding *diag_copy(diag_list *d, const finding *f, const char *prefix)
+{
+    finding *g = diag_add(d, f->sev, f->rule, f->file, f->start, f->end, "%s%s", prefix, f->message);
+    g->line = f->line;
+    g->col = f->col;
+    return g;
+}
+
 void diag_resolve(diag_list *d, size_t from, const char *src, size_t len)
 {
     for (size_t i = from; i < d->n; i++) {

@@ -31,6 +31,9 @@ typedef struct diag_rule {
 finding *diag_add(diag_list *d, severity sev, const char *rule, const char *file, size_t start, size_t end,
                   const char *fmt, ...) __attribute__((format(printf, 7, 8)));
 
+/* Adds a copy of finding f (position included) whose message starts with prefix. */
+finding *diag_copy(diag_list *d, const finding *f, const char *prefix);
+
 /* Computes line and column of findings [from, d->n) from the source they point into. */
 void diag_resolve(diag_list *d, size_t from, const char *src, size_t len);
 

@@ -194,9 +194,9 @@ int tool_main(const tool_spec *t, int argc, char **argv)
                 tolerated = !strcmp(*r, f->rule);
             if (tolerated)
                 continue;
-            finding *g = diag_add(&d, f->sev, f->rule, f->file, f->start, f->end, "input is not a valid %s: %s",
-                                  config_kind_name(t->in_kind), f->message);
-            g->line = f->line, g->col = f->col;
+            char prefix[64];
+            snprintf(prefix, sizeof prefix, "input is not a valid %s: ", config_kind_name(t->in_kind));
+            diag_copy(&d, f, prefix);
             status = EXIT_BADINPUT;
         }
         diag_free(&in_d);
@@ -219,9 +219,7 @@ int tool_main(const tool_spec *t, int argc, char **argv)
             finding *f = &out_d.v[i];
             if (f->sev == SEV_NOTE)
                 continue;
-            finding *g = diag_add(&d, f->sev, f->rule, f->file, f->start, f->end, "%s%s",
-                                  f->sev == SEV_ERROR ? "result would be invalid: " : "result: ", f->message);
-            g->line = f->line, g->col = f->col;
+            diag_copy(&d, f, f->sev == SEV_ERROR ? "result would be invalid: " : "result: ");
         }
         diag_free(&out_d);
         if (d.count[SEV_ERROR])

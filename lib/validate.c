@@ -230,19 +230,6 @@ typedef struct dup_ctx {
     diag_list *d;
 } dup_ctx;
 
-static void report_dup(void *ctx, const json_node *dup, const json_node *first)
-{
-    dup_ctx *c = ctx;
-    buf name = BUF_INIT;
-    quote_into(&name, dup->key, dup->key_len, 64);
-    size_t at = json_key_offset(c->doc, dup);
-    pos fp = pos_of(c->doc->src, c->doc->src_len, json_key_offset(c->doc, first));
-    diag_add(c->d, SEV_WARNING, "json-duplicate-key", c->file, at, at,
-             "duplicate member name '%s' (first at line %zu, column %zu; JSON readers disagree on which wins)",
-             name.data ? name.data : "", fp.line, fp.col);
-    buf_free(&name);
-}
-
 static void report_dup_at(void *ctx, size_t at, size_t first_at, const char *key, size_t key_len)
 {
     dup_ctx *c = ctx;
@@ -253,6 +240,12 @@ static void report_dup_at(void *ctx, size_t at, size_t first_at, const char *key
              "duplicate member name '%s' (first at line %zu, column %zu; JSON readers disagree on which wins)",
              name.data ? name.data : "", fp.line, fp.col);
     buf_free(&name);
+}
+
+static void report_dup(void *ctx, const json_node *dup, const json_node *first)
+{
+    dup_ctx *c = ctx;
+    report_dup_at(ctx, json_key_offset(c->doc, dup), json_key_offset(c->doc, first), dup->key, dup->key_len);
 }
 
 /* The built-in schema for a kind, loaded the first time it is needed (a tool that only
