@@ -1,14 +1,15 @@
 /* config-validate: checks JSON configs (ARM templates, mender.conf, plain JSON) before
  * they ship; see config-validate(1). */
-#include "../lib/buf.h"
-#include "../lib/cli.h"
-#include "../lib/diag.h"
-#include "../lib/exitcodes.h"
-#include "../lib/io.h"
-#include "../lib/json_write.h"
-#include "../lib/oom.h"
-#include "../lib/tool.h"
-#include "../lib/validate.h"
+#include "base/buf.h"
+#include "app/cli.h"
+#include "base/diag.h"
+#include "app/report.h"
+#include "base/exitcodes.h"
+#include "base/io.h"
+#include "json/json_write.h"
+#include "base/oom.h"
+#include "app/tool.h"
+#include "app/validate.h"
 #include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -92,7 +93,7 @@ int main(int argc, char **argv)
     size_t nfiles = c.noperands ? c.noperands : 1;
     diag_list d = {0};
     int status = EXIT_OK;
-    if (s.fallback && (nfiles != 1 || (s.vo.kind != KIND_AUTO && s.vo.kind != KIND_MENDER))) {
+    if (s.fallback && (nfiles != 1 || (s.vo.kind != KIND_AUTO && !config_kind_has_fallback(s.vo.kind)))) {
         cli_usage_error(prog, "--fallback goes with one mender.conf");
         cli_free(&c);
         return EXIT_USAGE;

@@ -1,14 +1,13 @@
 /* tmpl-apply: applies rule files to a JSON document; see tmpl-apply(1). */
-#include "../lib/tool.h"
+#include "app/tool.h"
 
-int main(int argc, char **argv)
-{
-    tool_spec t = {
-        .prog = "tmpl-apply",
-        .synopsis = "-r RULES [-r RULES...] [-D NAME=VALUE...] [-n] [-o FILE | -i] [FILE]",
-        .summary = "Apply rule files (select, edit, report) to a JSON document.",
-        .out_kind = KIND_JSON,
-        .rules_required = true,
-    };
-    return tool_main(&t, argc, argv);
-}
+static const tool_spec tmpl_apply = {
+    .prog = "tmpl-apply",
+    .synopsis = "-r RULES [-r RULES...] [-D NAME=VALUE...] [-n] [-o FILE | -i | --check] [FILE]",
+    .summary = "Apply rule files (select, edit, report) to a JSON document.",
+    .mode = TOOL_FILTER,
+    .rules_required = true,
+    .check_option = true,
+};
+
+TOOL_MAIN(tmpl_apply)

@@ -1,8 +1,8 @@
 /* The JSON core's parse + write round trip, for `make bench`: reads FILE (or stdin), writes
  * it to stdout in its own style, or re-laid out with --indent N. */
-#include "../../lib/io.h"
-#include "../../lib/json.h"
-#include "../../lib/json_write.h"
+#include "base/io.h"
+#include "json/json.h"
+#include "json/json_write.h"
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>

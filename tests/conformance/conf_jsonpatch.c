@@ -1,9 +1,9 @@
 /* Runs json-patch-tests (tests.json, spec_tests.json): each record's patch applied to its
  * doc must give "expected", or fail when it has "error"; "disabled" records are skipped.
  * Prints "jsonpatch: N passed, N failed". */
-#include "../../lib/io.h"
-#include "../../lib/json.h"
-#include "../../lib/jsonpatch.h"
+#include "base/io.h"
+#include "json/json.h"
+#include "query/jsonpatch.h"
 #include <stdio.h>
 #include <string.h>
 

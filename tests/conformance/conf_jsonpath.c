@@ -1,9 +1,9 @@
 /* Runs jsonpath-compliance-test-suite's cts.json: invalid selectors must not compile;
  * valid ones must select the expected values (any of the listed orders) with the expected
  * normalized paths. Prints "jsonpath: N passed, N failed". */
-#include "../../lib/io.h"
-#include "../../lib/json.h"
-#include "../../lib/jsonpath.h"
+#include "base/io.h"
+#include "json/json.h"
+#include "query/jsonpath.h"
 #include <stdio.h>
 #include <string.h>
 

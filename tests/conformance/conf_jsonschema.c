@@ -1,9 +1,9 @@
 /* Runs the JSON-Schema-Test-Suite draft2020-12 files of every keyword tmplkit supports
  * (README.md lists them). Formats are checked as assertions only in optional/format/,
  * for the formats tmplkit asserts. Prints "jsonschema: N passed, N failed, N skipped". */
-#include "../../lib/io.h"
-#include "../../lib/json.h"
-#include "../../lib/schema.h"
+#include "base/io.h"
+#include "json/json.h"
+#include "query/schema.h"
 #include <stdio.h>
 #include <string.h>
 

@@ -1,10 +1,10 @@
 /* Runs JSONTestSuite's test_parsing files through the parser: y_ accepted (and written back
  * byte-identical), n_ rejected, i_ decided as README.md documents. Prints one summary line
  * "jsontestsuite: N passed, N failed" and lists failures. */
-#include "../../lib/buf.h"
-#include "../../lib/io.h"
-#include "../../lib/json.h"
-#include "../../lib/json_write.h"
+#include "base/buf.h"
+#include "base/io.h"
+#include "json/json.h"
+#include "json/json_write.h"
 #include <dirent.h>
 #include <stdio.h>
 #include <stdlib.h>

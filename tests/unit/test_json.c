@@ -1,11 +1,11 @@
 /* Unit tests of the JSON core: parser, positions, numbers, writer styles and edits. */
-#include "../../lib/buf.h"
-#include "../../lib/json.h"
-#include "../../lib/json_dup.h"
-#include "../../lib/json_num.h"
-#include "../../lib/json_write.h"
-#include "../../lib/oom.h"
-#include "../../lib/pos.h"
+#include "base/buf.h"
+#include "json/json.h"
+#include "json/json_dup.h"
+#include "json/json_num.h"
+#include "json/json_write.h"
+#include "base/oom.h"
+#include "base/pos.h"
 #include "unit.h"
 #include <stdlib.h>
 

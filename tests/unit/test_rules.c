@@ -1,17 +1,17 @@
 /* Unit tests of the rule machinery: YAML loading, templates, URIs, ARM expressions,
  * regular expressions, JSONPath extensions, schemas and the engine. */
-#include "../../lib/armexpr.h"
-#include "../../lib/engine.h"
-#include "../../lib/exitcodes.h"
-#include "../../lib/json_write.h"
-#include "../../lib/jsonpath.h"
-#include "../../lib/oom.h"
-#include "../../lib/pos.h"
-#include "../../lib/rx.h"
-#include "../../lib/schema.h"
-#include "../../lib/tmpl.h"
-#include "../../lib/uri.h"
-#include "../../lib/yaml.h"
+#include "domain/armexpr.h"
+#include "rules/engine.h"
+#include "base/exitcodes.h"
+#include "json/json_write.h"
+#include "query/jsonpath.h"
+#include "base/oom.h"
+#include "base/pos.h"
+#include "query/rx.h"
+#include "query/schema.h"
+#include "query/tmpl.h"
+#include "query/uri.h"
+#include "query/yamltree.h"
 #include "unit.h"
 #include <stdlib.h>
 
@@ -32,8 +32,8 @@ static void test_yaml(void)
 {
     const char *y = "a: 1\nb: [true, False, ~, null, 0x1F, 0o17, 007, -1.50, .5, 1e3, '2', \"x\\ty\", !!str 3]\n"
                     "c: &anchor {k: v}\nd: *anchor\ne: |\n  line\n";
-    yaml_error err;
-    json_doc *d = yaml_load(y, strlen(y), &err);
+    yamltree_error err;
+    json_doc *d = yamltree_load(y, strlen(y), &err);
     CHECK(d != NULL);
     char *s = compact(d, d->root);
     CHECK_STR(s, "{\"a\":1,\"b\":[true,false,null,null,31,15,7,-1.50,0.5,1e3,\"2\",\"x\\ty\",\"3\"],"
@@ -48,11 +48,11 @@ static void test_yaml(void)
     json_doc_free(d);
     const char *bad[] = {"a: 1\na: 2\n", "x: .inf\n", "x: !!binary abc\n", "? [a]\n: 1\n", "a: *nope\n", "", "a: [\n"};
     for (size_t i = 0; i < sizeof bad / sizeof *bad; i++) {
-        d = yaml_load(bad[i], strlen(bad[i]), &err);
+        d = yamltree_load(bad[i], strlen(bad[i]), &err);
         CHECK(d == NULL);
         json_doc_free(d);
     }
-    d = yaml_load("a: 1\na: 2\n", 10, &err);
+    d = yamltree_load("a: 1\na: 2\n", 10, &err);
     CHECK_STR(err.msg, "duplicate key 'a'");
     CHECK(err.offset == 5);
 }
@@ -203,8 +203,8 @@ static void test_schema(void)
 {
     const char *y = "type: object\nproperties:\n  n: {type: integer, maximum: 5, x-rule: small, x-message: too big}\n"
                     "  s: {$ref: '#/$defs/str'}\nrequired: [n]\n$defs:\n  str: {type: string, minLength: 2}\n";
-    yaml_error yerr;
-    json_doc *sd = yaml_load(y, strlen(y), &yerr);
+    yamltree_error yerr;
+    json_doc *sd = yamltree_load(y, strlen(y), &yerr);
     schema_opts o = {true, true};
     schema_error err;
     schema *s = schema_compile(sd->root, &o, &err);
@@ -222,7 +222,7 @@ static void test_schema(void)
     schema_free(s);
     json_doc_free(sd);
     const char *bad = "type: object\nfrobnicate: 1\n";
-    sd = yaml_load(bad, strlen(bad), &yerr);
+    sd = yamltree_load(bad, strlen(bad), &yerr);
     CHECK(schema_compile(sd->root, &o, &err) == NULL);
     CHECK_STR(err.msg, "unknown schema keyword 'frobnicate'");
     json_doc_free(sd);
@@ -244,7 +244,7 @@ static void test_engine(void)
                         "    do: {set: \"${v}-${key}\"}\n"
                         "  - id: r\n    select: \"$..[?@ == 'd-']\"\n    do: {report: {severity: warning, message: \"at ${path}\"}}\n";
     engine *e = engine_new("t");
-    engine_builtin b = {"count", count_builtin, NULL};
+    engine_builtin b = {"count", count_builtin, NULL, NULL, NULL};
     engine_add_builtins(e, &b, 1);
     diag_list d = {0};
     CHECK(engine_load_text(e, "r.yaml", rules, strlen(rules), &d) == EXIT_OK);

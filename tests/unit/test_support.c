@@ -1,13 +1,14 @@
 /* Unit tests of the support modules: diag renderers, io, cli, quote, utf8, keyset, arena. */
-#include "../../lib/arena.h"
-#include "../../lib/cli.h"
-#include "../../lib/diag.h"
-#include "../../lib/io.h"
-#include "../../lib/json.h"
-#include "../../lib/keyset.h"
-#include "../../lib/oom.h"
-#include "../../lib/quote.h"
-#include "../../lib/utf8.h"
+#include "base/arena.h"
+#include "app/cli.h"
+#include "base/diag.h"
+#include "app/report.h"
+#include "base/io.h"
+#include "json/json.h"
+#include "json/keyset.h"
+#include "base/oom.h"
+#include "base/quote.h"
+#include "base/utf8.h"
 #include "unit.h"
 #include <stdlib.h>
 #include <sys/stat.h>

@@ -1,0 +1,80 @@
+#include "base/diag.h"
+#include "base/buf.h"
+#include "base/oom.h"
+#include "base/pos.h"
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#define NOPOS ((size_t)-1)
+
+finding *diag_add(diag_list *d, severity sev, const char *rule, const char *file, size_t start, size_t end,
+                  const char *fmt, ...)
+{
+    if (d->n == d->cap) {
+        d->cap = d->cap ? d->cap * 2 : 16;
+        d->v = xrealloc(d->v, d->cap * sizeof *d->v);
+    }
+    finding *f = &d->v[d->n++];
+    f->sev = sev;
+    f->rule = xstrdup(rule ? rule : "");
+    f->file = xstrdup(file ? file : "");
+    f->start = start;
+    f->end = end;
+    f->line = f->col = 0;
+    buf m = BUF_INIT;
+    va_list ap;
+    va_start(ap, fmt);
+    char small[512];
+    int n = vsnprintf(small, sizeof small, fmt, ap);
+    va_end(ap);
+    if (n >= 0 && (size_t)n >= sizeof small) {
+        buf_reserve(&m, (size_t)n);
+        va_start(ap, fmt);
+        vsnprintf(m.data, (size_t)n + 1, fmt, ap);
+        va_end(ap);
+        m.len = (size_t)n;
+        f->message = buf_detach(&m, NULL);
+    } else {
+        f->message = xstrdup(n >= 0 ? small : "");
+    }
+    d->count[sev]++;
+    return f;
+}
+
+finding *diag_copy(diag_list *d, const finding *f, const char *prefix)
+{
+    finding *g = diag_add(d, f->sev, f->rule, f->file, f->start, f->end, "%s%s", prefix, f->message);
+    g->line = f->line;
+    g->col = f->col;
+    return g;
+}
+
+void diag_resolve(diag_list *d, size_t from, const char *src, size_t len)
+{
+    for (size_t i = from; i < d->n; i++) {
+        finding *f = &d->v[i];
+        if (f->start == NOPOS || !src || f->line)
+            continue;   /* no position, or already placed in its own source */
+        pos p = pos_of(src, len, f->start);
+        f->line = p.line;
+        f->col = p.col;
+    }
+}
+
+void diag_free(diag_list *d)
+{
+    for (size_t i = 0; i < d->n; i++) {
+        free(d->v[i].rule);
+        free(d->v[i].message);
+        free(d->v[i].file);
+    }
+    free(d->v);
+    memset(d, 0, sizeof *d);
+}
+
+const char *severity_name(severity s)
+{
+    return s == SEV_ERROR ? "error" : s == SEV_WARNING ? "warning" : "note";
+}

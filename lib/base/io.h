@@ -1,0 +1,46 @@
+/* io: whole-input reading and all-or-nothing output files. */
+#ifndef TK_IO_H
+#define TK_IO_H
+#include "base/buf.h"
+#include <stdbool.h>
+
+/* Reads all of path (NULL or "-" means stdin) into *b, any size; returns 0 or an errno. */
+int io_read_all(const char *path, buf *b);
+
+/* A whole input, mapped when it is a regular file (no copy, no fresh memory to fill)
+ * and read into memory otherwise. */
+typedef struct io_input {
+    const char *data;   /* the bytes; always followed by a NUL when len is 0 */
+    size_t len;
+    buf b;              /* holds the data when it was read */
+    void *map;          /* the mapping, when it was mapped */
+} io_input;
+
+/* Makes the input at path (NULL or "-" means stdin) available; returns 0 or an errno. */
+int io_input_open(io_input *in, const char *path);
+
+/* Releases the input's memory. */
+void io_input_close(io_input *in);
+
+/* An output file that appears complete or not at all. */
+typedef struct io_atomic {
+    char *target;       /* the path finally written (symlinks resolved) */
+    char *tmp;          /* the temporary beside it, or NULL when writing in place */
+    int fd;
+} io_atomic;
+
+/* Opens a temporary file in the directory of path for writing (a non-regular existing
+ * path such as /dev/stdout is opened directly); returns 0 or an errno. */
+int io_atomic_open(io_atomic *a, const char *path);
+
+/* Flushes to disk, gives the file the mode (and owner) of the file it replaces, and
+ * renames it into place; returns 0 or an errno, and on failure nothing is replaced. */
+int io_atomic_commit(io_atomic *a);
+
+/* Throws the temporary file away; the target is untouched. */
+void io_atomic_abort(io_atomic *a);
+
+/* Returns true when path names the standard input ("-" or NULL). */
+bool io_is_stdin(const char *path);
+
+#endif

@@ -1,0 +1,110 @@
+#include "json/json_dup.h"
+#include "base/oom.h"
+#include "base/ascii.h"
+#include <stdlib.h>
+#include <string.h>
+
+typedef struct scratch {
+    const json_node **slots;
+    size_t cap;
+} scratch;
+
+/* c folded to lower case when names compare ignoring case. */
+static inline unsigned char fold(unsigned char c, bool icase)
+{
+    return icase ? ascii_lower(c) : c;
+}
+
+static bool same_name(const json_node *a, const json_node *b, bool icase)
+{
+    if (a->key_len != b->key_len)
+        return false;
+    if (!icase)
+        return !a->key_len || (a->key[0] == b->key[0] && !memcmp(a->key, b->key, a->key_len));
+    for (uint32_t i = 0; i < a->key_len; i++)
+        if (fold((unsigned char)a->key[i], true) != fold((unsigned char)b->key[i], true))
+            return false;
+    return true;
+}
+
+static uint64_t name_hash(const json_node *m, bool icase)
+{
+    uint64_t h = 1469598103934665603ULL;
+    for (uint32_t i = 0; i < m->key_len; i++)
+        h = (h ^ fold((unsigned char)m->key[i], icase)) * 1099511628211ULL;
+    return h;
+}
+
+static void check_object(const json_node *obj, bool icase, json_dup_fn fn, void *ctx, scratch *s)
+{
+    if (obj->n < 2)
+        return;
+    /* Small objects (the common case) are cheaper to compare pairwise than to hash. */
+    if (obj->n <= 8) {
+        for (const json_node *m = json_first(obj)->next; m; m = m->next)
+            for (const json_node *e = json_first(obj); e != m; e = e->next)
+                if (same_name(e, m, icase)) {
+                    fn(ctx, m, e);
+                    break;
+                }
+        return;
+    }
+    size_t cap = 16;
+    while (cap < (size_t)obj->n * 2)
+        cap *= 2;
+    if (s->cap < cap) {
+        free(s->slots);
+        s->slots = xmalloc(cap * sizeof *s->slots);
+        s->cap = cap;
+    }
+    memset(s->slots, 0, cap * sizeof *s->slots);
+    for (const json_node *m = json_first(obj); m; m = m->next) {
+        size_t i = (size_t)name_hash(m, icase) & (cap - 1);
+        for (;; i = (i + 1) & (cap - 1)) {
+            if (!s->slots[i]) {
+                s->slots[i] = m;
+                break;
+            }
+            if (same_name(s->slots[i], m, icase)) {
+                fn(ctx, m, s->slots[i]);
+                break;
+            }
+        }
+    }
+}
+
+/* Could the subtree at n hold a repeated name? Untouched parsed subtrees carry the
+ * parser's answer; anything edited or made since must be looked at. */
+static bool may_repeat(const json_node *n, bool icase)
+{
+    return icase || n->start == JSON_NOPOS || (n->flags & (JF_DUPS | JF_DUPS_BELOW | JF_SYNTH | JF_MOVED)) ||
+           (n->marks & (JM_NAMES_CHANGED | JM_NAMES_BELOW));
+}
+
+static void walk(const json_node *n, bool icase, json_dup_fn fn, void *ctx, scratch *s)
+{
+    if (n->type != JSON_OBJECT && n->type != JSON_ARRAY)
+        return;
+    if (n->type == JSON_OBJECT && (icase || n->start == JSON_NOPOS || (n->flags & (JF_DUPS | JF_SYNTH | JF_MOVED)) ||
+                                   (n->marks & JM_NAMES_CHANGED)))
+        check_object(n, icase, fn, ctx, s);
+    for (const json_node *k = json_first(n); k; k = k->next)
+        if ((k->type == JSON_OBJECT || k->type == JSON_ARRAY) && may_repeat(k, icase))
+            walk(k, icase, fn, ctx, s);
+}
+
+void json_find_duplicates(const json_node *root, bool icase, json_dup_fn fn, void *ctx)
+{
+    scratch s = {NULL, 0};
+    if (root && may_repeat(root, icase))
+        walk(root, icase, fn, ctx, &s);
+    free(s.slots);
+}
+
+void json_find_duplicates_in(const json_node *obj, bool icase, json_dup_fn fn, void *ctx)
+{
+    scratch s = {NULL, 0};
+    if (obj && obj->type == JSON_OBJECT)
+        check_object(obj, icase, fn, ctx, &s);
+    free(s.slots);
+}

@@ -1,0 +1,294 @@
+/* The writer.  Untouched source containers are copied byte for byte when the output
+ * keeps the source style; everything else is laid out from the style. */
+#include "json/json_write.h"
+#include <string.h>
+
+void json_style_default(json_style *st)
+{
+    memset(st, 0, sizeof *st);
+    st->multiline = true;
+    st->indent = 2;
+    strcpy(st->colon, ": ");
+    strcpy(st->comma, ", ");
+    strcpy(st->newline, "\n");
+}
+
+void json_style_fixed(json_style *st, unsigned indent, bool tab)
+{
+    json_style_default(st);
+    st->multiline = indent > 0 || tab;
+    st->tab = tab;
+    st->indent = indent;
+    if (!st->multiline) {
+        strcpy(st->colon, ":");
+        strcpy(st->comma, ",");
+    }
+}
+
+static bool all_of(const char *s, size_t n, char c)
+{
+    for (size_t i = 0; i < n; i++)
+        if (s[i] != c)
+            return false;
+    return n > 0;
+}
+
+static size_t child_offset(const json_doc *doc, const json_node *child)
+{
+    size_t k = json_key_offset(doc, child);
+    return k != JSON_NOPOS ? k : child->start;
+}
+
+/* Finds the first member anywhere (depth first) to learn the name/value separator. */
+static const json_node *first_member(const json_node *n)
+{
+    if (n->type != JSON_ARRAY && n->type != JSON_OBJECT)
+        return NULL;
+    if (n->type == JSON_OBJECT && n->p)
+        return json_first(n);
+    for (const json_node *k = json_first(n); k; k = k->next) {
+        const json_node *m = first_member(k);
+        if (m)
+            return m;
+    }
+    return NULL;
+}
+
+void json_style_detect(const json_doc *doc, json_style *st)
+{
+    json_style_default(st);
+    st->keep_source = true;
+    const char *src = doc->src;
+    const char *nl = src ? memchr(src, '\n', doc->src_len) : NULL;
+    if (nl && nl > src && nl[-1] == '\r')
+        strcpy(st->newline, "\r\n");
+    const json_node *root = doc->root;
+    if (!root || root->start == JSON_NOPOS || (root->type != JSON_ARRAY && root->type != JSON_OBJECT) ||
+        !root->n)
+        return;
+    const json_node *first = json_first(root);
+    size_t from = root->start + 1, to = child_offset(doc, first);
+    if (to == JSON_NOPOS || to < from)
+        return;
+    const char *gap = src + from;
+    size_t gap_len = to - from;
+    const char *last_nl = NULL;
+    for (size_t i = 0; i < gap_len; i++)
+        if (gap[i] == '\n')
+            last_nl = gap + i;
+    if (last_nl) {
+        const char *ind = last_nl + 1;
+        size_t ind_len = (size_t)(src + to - ind);
+        if (all_of(ind, ind_len, '\t'))
+            st->tab = true;
+        else if (all_of(ind, ind_len, ' '))
+            st->indent = (unsigned)ind_len;
+    } else {
+        st->multiline = false;
+        strcpy(st->colon, ":");
+        strcpy(st->comma, ",");
+        const json_node *second = first->next;
+        if (second && first->start != JSON_NOPOS) {
+            size_t a = json_end(doc, first), b = child_offset(doc, second);
+            if (b != JSON_NOPOS && b > a && b - a <= 3 && src[a] == ',' && b - a > 1)
+                strcpy(st->comma, ", ");
+        }
+    }
+    const json_node *m = first_member(root);
+    if (m && !(m->flags & JF_KEY_NEW) && m->start != JSON_NOPOS) {
+        size_t k = json_key_offset(doc, m);
+        size_t a = json_string_token_end(src, doc->src_len, k), b = m->start;
+        if (b > a && b - a < sizeof st->colon && !memchr(src + a, '\n', b - a)) {
+            memcpy(st->colon, src + a, b - a);
+            st->colon[b - a] = '\0';
+        }
+    }
+    /* One line with a single element shows no separator: ", " goes with ": " (the
+     * json.dumps style), "," with ":". */
+    if (!st->multiline && !first->next && strchr(st->colon, ' '))
+        strcpy(st->comma, ", ");
+}
+
+void json_write_string(out *o, const char *s, size_t len)
+{
+    static const char hex[] = "0123456789abcdef";
+    out_putc(o, '"');
+    size_t run = 0;
+    for (size_t i = 0; i < len; i++) {
+        unsigned char c = (unsigned char)s[i];
+        if (c >= 0x20 && c != '"' && c != '\\')
+            continue;
+        out_write(o, s + run, i - run);
+        run = i + 1;
+        char esc[7] = {'\\', 0};
+        size_t n = 2;
+        switch (c) {
+        case '"': esc[1] = '"'; break;
+        case '\\': esc[1] = '\\'; break;
+        case '\n': esc[1] = 'n'; break;
+        case '\r': esc[1] = 'r'; break;
+        case '\t': esc[1] = 't'; break;
+        case '\b': esc[1] = 'b'; break;
+        case '\f': esc[1] = 'f'; break;
+        default:
+            memcpy(esc + 1, "u00", 3);
+            esc[4] = hex[c >> 4];
+            esc[5] = hex[c & 15];
+            n = 6;
+        }
+        out_write(o, esc, n);
+    }
+    out_write(o, s + run, len - run);
+    out_putc(o, '"');
+}
+
+typedef struct writer {
+    const json_doc *doc;
+    const json_style *st;
+    out *o;
+    size_t colon_len, newline_len;
+    unsigned inline_depth;  /* > 0 while writing inside a one-line container */
+} writer;
+
+static void newline_indent(writer *w, unsigned depth)
+{
+    out_write(w->o, w->st->newline, w->newline_len);
+    if (w->st->tab) {
+        for (unsigned i = 0; i < depth; i++)
+            out_putc(w->o, '\t');
+        return;
+    }
+    static const char spaces[] = "                                                                ";
+    size_t n = (size_t)depth * w->st->indent;
+    while (n) {
+        size_t k = n < sizeof spaces - 1 ? n : sizeof spaces - 1;
+        out_write(w->o, spaces, k);
+        n -= k;
+    }
+}
+
+static bool from_source(const writer *w, const json_node *n)
+{
+    return w->doc && w->doc->src_is_json && !(n->flags & JF_SYNTH) && n->start != JSON_NOPOS;
+}
+
+static void write_key(writer *w, const json_node *m)
+{
+    if (!(m->flags & (JF_KEY_ESCAPED | JF_KEY_NEW)) && w->doc && w->doc->src_is_json) {
+        /* An unescaped source name is its own text: the quotes sit right around it. */
+        out_write(w->o, m->key - 1, m->key_len + 2);
+        out_write(w->o, w->st->colon, w->colon_len);
+        return;
+    }
+    size_t k = w->doc && w->doc->src_is_json ? json_key_offset(w->doc, m) : JSON_NOPOS;
+    if (k != JSON_NOPOS) {
+        size_t e = json_string_token_end(w->doc->src, w->doc->src_len, k);
+        out_write_ref(w->o, w->doc->src + k, e - k);
+    } else {
+        json_write_string(w->o, m->key, m->key_len);
+    }
+    out_puts(w->o, w->st->colon);
+}
+
+/* A container the source wrote on one line is kept on one line when it is re-laid out. */
+static bool one_line_in_source(const writer *w, const json_node *n)
+{
+    return w->st->multiline && from_source(w, n) && !memchr(w->doc->src + n->start, '\n', n->span);
+}
+
+static void write_value(writer *w, const json_node *n, unsigned depth, bool raw_ok);
+
+static void write_inline(writer *w, const json_node *n, unsigned depth, bool raw_ok)
+{
+    bool obj = n->type == JSON_OBJECT;
+    out_putc(w->o, obj ? '{' : '[');
+    for (const json_node *k = json_first(n); k; k = k->next) {
+        if (obj)
+            write_key(w, k);
+        write_value(w, k, depth + 1, raw_ok);
+        if (k->next)
+            out_write(w->o, ", ", 2);
+    }
+    out_putc(w->o, obj ? '}' : ']');
+}
+
+static void write_value(writer *w, const json_node *n, unsigned depth, bool raw_ok)
+{
+    if (n->flags & JF_MOVED)
+        raw_ok = false;
+    switch ((json_type)n->type) {
+    case JSON_NULL: out_write(w->o, "null", 4); return;
+    case JSON_TRUE: out_write(w->o, "true", 4); return;
+    case JSON_FALSE: out_write(w->o, "false", 5); return;
+    case JSON_NUMBER: out_write(w->o, n->p, n->n); return;
+    case JSON_STRING:
+        if (from_source(w, n))
+            out_write_ref(w->o, w->doc->src + n->start, json_end(w->doc, n) - n->start);
+        else
+            json_write_string(w->o, n->p, n->n);
+        return;
+    case JSON_ARRAY:
+    case JSON_OBJECT:
+        break;
+    }
+    if (raw_ok && from_source(w, n) && !(n->flags & JF_DIRTY)) {
+        out_write_ref(w->o, w->doc->src + n->start, json_end(w->doc, n) - n->start);
+        return;
+    }
+    if (raw_ok && from_source(w, n) && !(n->marks & JM_RESHAPED)) {
+        /* Same members in the same places: keep the source text around the changed ones. */
+        size_t at = n->start;
+        for (const json_node *k = json_first(n); k; k = k->next) {
+            if (!(k->flags & (JF_DIRTY | JF_SYNTH | JF_MOVED)))
+                continue;
+            out_write_ref(w->o, w->doc->src + at, k->start - at);
+            write_value(w, k, depth + 1, raw_ok);
+            at = k->start + k->span;
+        }
+        size_t end = json_end(w->doc, n);
+        out_write_ref(w->o, w->doc->src + at, end - at);
+        return;
+    }
+    if (w->inline_depth || one_line_in_source(w, n)) {
+        /* Everything below a one-line container stays on that line. */
+        w->inline_depth++;
+        write_inline(w, n, depth, raw_ok);
+        w->inline_depth--;
+        return;
+    }
+    bool obj = n->type == JSON_OBJECT;
+    out_putc(w->o, obj ? '{' : '[');
+    if (n->n) {
+        for (const json_node *k = json_first(n); k; k = k->next) {
+            if (w->st->multiline)
+                newline_indent(w, depth + 1);
+            if (obj)
+                write_key(w, k);
+            write_value(w, k, depth + 1, raw_ok);
+            if (k->next)
+                out_puts(w->o, w->st->multiline ? "," : w->st->comma);
+        }
+        if (w->st->multiline)
+            newline_indent(w, depth);
+    }
+    out_putc(w->o, obj ? '}' : ']');
+}
+
+void json_write(const json_doc *doc, const json_node *n, const json_style *st, out *o)
+{
+    writer w = {doc, st, o, strlen(st->colon), strlen(st->newline), 0};
+    if (n) {
+        write_value(&w, n, 0, false);
+        return;
+    }
+    if (!doc->root)
+        return;
+    bool keep = st->keep_source && doc->src && doc->src_is_json;
+    if (keep)
+        out_write_ref(o, doc->src, doc->body_start);
+    write_value(&w, doc->root, 0, keep);
+    if (keep)
+        out_write_ref(o, doc->src + doc->body_end, doc->src_len - doc->body_end);
+    else
+        out_puts(o, st->newline);
+}

@@ -1,0 +1,122 @@
+#include "json/keyset.h"
+#include "base/oom.h"
+#include "base/ascii.h"
+#include <stdlib.h>
+#include <string.h>
+
+enum { LINEAR_LIMIT = 16 };
+
+void keyset_init(keyset *ks, bool icase)
+{
+    memset(ks, 0, sizeof *ks);
+    ks->icase = icase;
+}
+
+void keyset_push(keyset *ks)
+{
+    if (ks->depth == ks->max_levels) {
+        size_t old = ks->max_levels;
+        ks->max_levels = old ? old * 2 : 16;
+        ks->levels = xrealloc(ks->levels, ks->max_levels * sizeof *ks->levels);
+        memset(ks->levels + old, 0, (ks->max_levels - old) * sizeof *ks->levels);
+    }
+    keyset_level *l = &ks->levels[ks->depth++];
+    l->base = ks->n;
+    l->built = false;   /* the slots memory is kept for reuse at this depth */
+}
+
+void keyset_pop(keyset *ks)
+{
+    if (ks->depth)
+        ks->n = ks->levels[--ks->depth].base;
+}
+
+/* c folded to lower case when names compare ignoring case. */
+static inline unsigned char fold(unsigned char c, bool icase)
+{
+    return icase ? ascii_lower(c) : c;
+}
+
+static bool same(const keyset *ks, const keyrec *r, const char *key, size_t len)
+{
+    if (r->len != len)
+        return false;
+    if (!ks->icase)
+        return !len || (r->key[0] == key[0] && !memcmp(r->key, key, len));
+    for (size_t i = 0; i < len; i++)
+        if (fold((unsigned char)r->key[i], true) != fold((unsigned char)key[i], true))
+            return false;
+    return true;
+}
+
+static uint64_t hash(const keyset *ks, const char *key, size_t len)
+{
+    uint64_t h = 1469598103934665603ULL;
+    for (size_t i = 0; i < len; i++)
+        h = (h ^ fold((unsigned char)key[i], ks->icase)) * 1099511628211ULL;
+    return h;
+}
+
+/* Finds name in the level's table, or inserts record index idx when absent. */
+static const keyrec *probe(keyset *ks, keyset_level *l, const char *key, size_t len, size_t idx)
+{
+    size_t i = (size_t)hash(ks, key, len) & (l->cap - 1);
+    for (;; i = (i + 1) & (l->cap - 1)) {
+        if (!l->slots[i]) {
+            l->slots[i] = idx + 1;
+            return NULL;
+        }
+        const keyrec *r = &ks->recs[l->slots[i] - 1];
+        if (same(ks, r, key, len))
+            return r;
+    }
+}
+
+static void rebuild(keyset *ks, keyset_level *l, size_t want)
+{
+    size_t cap = 64;
+    while (cap < want * 2)
+        cap *= 2;
+    if (cap > l->cap) {
+        free(l->slots);
+        l->slots = xmalloc(cap * sizeof *l->slots);
+        l->cap = cap;
+    }
+    memset(l->slots, 0, l->cap * sizeof *l->slots);
+    for (size_t k = l->base; k < ks->n; k++)
+        probe(ks, l, ks->recs[k].key, ks->recs[k].len, k);
+    l->built = true;
+}
+
+const keyrec *keyset_add(keyset *ks, const char *key, size_t len, size_t at)
+{
+    keyset_level *l = &ks->levels[ks->depth - 1];
+    size_t count = ks->n - l->base;
+    if (ks->n == ks->cap) {
+        ks->cap = ks->cap ? ks->cap * 2 : 64;
+        ks->recs = xrealloc(ks->recs, ks->cap * sizeof *ks->recs);
+    }
+    if (count < LINEAR_LIMIT) {
+        /* Small objects, the common case, are cheaper to scan than to hash. */
+        for (size_t k = l->base; k < ks->n; k++)
+            if (same(ks, &ks->recs[k], key, len))
+                return &ks->recs[k];
+    } else {
+        if (!l->built || (count + 1) * 2 > l->cap)
+            rebuild(ks, l, count + 1);
+        const keyrec *r = probe(ks, l, key, len, ks->n);
+        if (r)
+            return r;
+    }
+    ks->recs[ks->n++] = (keyrec){key, len, at};
+    return NULL;
+}
+
+void keyset_free(keyset *ks)
+{
+    for (size_t i = 0; i < ks->max_levels; i++)
+        free(ks->levels[i].slots);
+    free(ks->levels);
+    free(ks->recs);
+    memset(ks, 0, sizeof *ks);
+}

@@ -1,0 +1,63 @@
+/* jsonpath: RFC 9535 JSONPath queries, compiled once and evaluated on document trees.
+ *
+ * Complete per the RFC: name, wildcard, index, slice and filter selectors, child and
+ * descendant segments, comparisons, && || !, and the functions length, count, match,
+ * search and value (match and search run RFC 9485 I-Regexp through PCRE2).  Where the
+ * RFC assumes unique member names, a name selector selects every member of that name
+ * (an edit must not leave a duplicate behind), while a singular query used as a value
+ * takes the last one, as JSON readers do.
+ */
+#ifndef TK_JSONPATH_H
+#define TK_JSONPATH_H
+#include "base/buf.h"
+#include "json/json.h"
+#include <stdbool.h>
+
+typedef struct jp_query jp_query;
+
+typedef struct jp_error {
+    size_t offset;          /* byte offset in the expression */
+    char msg[160];
+} jp_error;
+
+/* A node list: the result of a query, in the order the RFC defines. */
+typedef struct jp_list {
+    json_node **v;
+    size_t n, cap;
+} jp_list;
+
+/* Compiles expr[0..len); returns NULL with *err filled when it is not a valid query. */
+jp_query *jp_compile(const char *expr, size_t len, jp_error *err);
+
+/* Frees a compiled query; NULL is allowed. */
+void jp_free(jp_query *q);
+
+/* Appends the nodes q selects from root to out. Returns 0, or -1 when a regular
+ * expression hit its match limit (the list then holds what was selected so far). */
+int jp_eval(const jp_query *q, json_node *root, jp_list *out);
+
+/* Returns true when the query is singular (at most one node: names and indexes only). */
+bool jp_is_singular(const jp_query *q);
+
+/* Returns the source text the query was compiled from. */
+const char *jp_source(const jp_query *q);
+
+/* Appends the normalized path of n ($['a'][0]...) from root (or the top of its tree). */
+void jp_path(const json_node *root, const json_node *n, buf *out);
+
+/* Appends s[0..len) escaped for use inside a JSONPath string literal (either quote). */
+void jp_escape_literal(const char *s, size_t len, buf *out);
+
+/* Empties a list, keeping its memory. */
+static inline void jp_list_clear(jp_list *l)
+{
+    l->n = 0;
+}
+
+/* Frees a list's memory. */
+void jp_list_free(jp_list *l);
+
+/* Appends one node to a list. */
+void jp_list_push(jp_list *l, json_node *n);
+
+#endif

@@ -1,0 +1,86 @@
+#include "query/tmpl.h"
+#include "query/jsonpath.h"
+#include <string.h>
+
+static bool ident_start(char c)
+{
+    return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || c == '_';
+}
+
+static bool ident_char(char c)
+{
+    return ident_start(c) || (c >= '0' && c <= '9') || c == '-' || c == '.';
+}
+
+/* Length of the ${identifier} at s (which starts with "${"), or 0 when it is not one. */
+static size_t var_len(const char *s, size_t len)
+{
+    if (len < 4 || s[0] != '$' || s[1] != '{' || !ident_start(s[2]))
+        return 0;
+    size_t i = 3;
+    while (i < len && ident_char(s[i]))
+        i++;
+    return i < len && s[i] == '}' ? i + 1 : 0;
+}
+
+static void put_escaped(buf *out, const char *v, size_t n, tmpl_escape esc)
+{
+    switch (esc) {
+    case ESC_NONE:
+        buf_add(out, v, n);
+        return;
+    case ESC_JSONPATH:
+        jp_escape_literal(v, n, out);
+        return;
+    case ESC_REGEX:
+        for (size_t i = 0; i < n; i++) {
+            if (strchr("\\^$.|?*+()[]{}-/#", v[i]) && v[i])
+                buf_putc(out, '\\');
+            buf_putc(out, v[i]);
+        }
+        return;
+    case ESC_REPLACEMENT:
+        for (size_t i = 0; i < n; i++) {
+            if (v[i] == '$')
+                buf_putc(out, '$');
+            buf_putc(out, v[i]);
+        }
+        return;
+    }
+}
+
+bool tmpl_expand(const char *s, size_t len, tmpl_lookup lookup, void *ctx, tmpl_escape esc, buf *out,
+                 size_t *bad_at)
+{
+    size_t i = 0, run = 0;
+    while (i < len) {
+        size_t n = s[i] == '$' ? var_len(s + i, len - i) : 0;
+        if (!n) {
+            i++;
+            continue;
+        }
+        buf_add(out, s + run, i - run);
+        size_t vlen;
+        const char *v = lookup(ctx, s + i + 2, n - 3, &vlen);
+        if (!v) {
+            *bad_at = i;
+            return false;
+        }
+        put_escaped(out, v, vlen, esc);
+        i += n;
+        run = i;
+    }
+    buf_add(out, s + run, len - run);
+    return true;
+}
+
+bool tmpl_uses(const char *s, size_t len, const char *prefix)
+{
+    size_t plen = strlen(prefix);
+    for (size_t i = 0; i < len; i++) {
+        size_t n = s[i] == '$' ? var_len(s + i, len - i) : 0;
+        if (n && n - 3 >= plen && !memcmp(s + i + 2, prefix, plen))
+            return true;
+    }
+    return false;
+}
