@@ -5,6 +5,7 @@ COUNTS=$(mktemp "${TMPDIR:-/tmp}/tmplkit-counts.XXXXXX")
 export COUNTS B CONFORMANCE
 trap 'rm -f "$COUNTS"' EXIT
 sh "$TOP/tests/check-layers.sh"
+sh "$TOP/tests/check-build-rules.sh"
 sh "$TOP/tests/run-unit.sh"
 sh "$TOP/tests/run-golden.sh"
 sh "$TOP/tests/run-conformance.sh"

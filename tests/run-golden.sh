@@ -1,6 +1,7 @@
 #!/bin/sh
 # Runs the golden tests: each directory testdata/golden/TOOL/CASE holds
-#   cmd             the command line, run by sh in a scratch copy of the case
+#   cmd             the command line, run by sh in a scratch copy of the case (TOP is the
+#                   source tree; PATH has the tools and the build helpers of $B/gen)
 #   stdin           optional standard input (else /dev/null)
 #   expected.out    expected stdout (missing means empty)
 #   expected.err    expected stderr (missing means empty)
@@ -26,7 +27,7 @@ for case in "$TOP"/testdata/golden/*/*/; do
     done
     input=/dev/null
     [ -f "$case/stdin" ] && input="$case/stdin"
-    (cd "$work" && PATH="$BIN:$PATH" sh "$case/cmd" < "$input" > ../out 2> ../err; echo $? > ../rc)
+    (cd "$work" && TOP="$TOP" PATH="$BIN:$TOP/$B/gen:$PATH" sh "$case/cmd" < "$input" > ../out 2> ../err; echo $? > ../rc)
     got_rc=$(cat "$scratch_root/$name/rc")
     want_rc=0
     [ -f "$case/expected.rc" ] && want_rc=$(cat "$case/expected.rc")

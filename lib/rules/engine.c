@@ -522,6 +522,22 @@ static bool prepare_regex(run *r, const rule_text *t, rx **slot)
     return re != NULL;
 }
 
+/* Checks that every ${...} in the strings of a rule's value (set, patch) names a variable. */
+static bool check_value_templates(run *r, const json_node *v, buf *tmp)
+{
+    bool ok = true;
+    if (v->type == JSON_STRING && tmpl_uses(v->p, v->n, "")) {
+        size_t at = rule_node_at(r, v);
+        char q = at < r->rf->len ? r->rf->text[at] : 0;
+        rule_text t = {v->p, v->n, at + (q == '"' || q == '\'')};
+        ok = expand(r, &t, ESC_NONE, tmp);
+    }
+    if (v->type == JSON_ARRAY || v->type == JSON_OBJECT)
+        for (const json_node *k = json_first(v); k; k = k->next)
+            ok &= check_value_templates(r, k, tmp);
+    return ok;
+}
+
 /* Compiles what does not depend on the node; checks the rest compiles with present values. */
 static bool prepare_step(run *r, rule_step *st)
 {
@@ -551,6 +567,10 @@ static bool prepare_step(run *r, rule_step *st)
         ok &= expand(r, &st->rename_to, ESC_NONE, &tmp);
     if (st->member.s)
         ok &= expand(r, &st->member, ESC_NONE, &tmp);
+    if (st->action == ACT_SET && st->value)
+        ok &= check_value_templates(r, st->value, &tmp);
+    if (st->action == ACT_PATCH && st->patch)
+        ok &= check_value_templates(r, st->patch, &tmp);
     buf_free(&tmp);
     const engine_builtin *b;
     if (st->action == ACT_BUILTIN && !find_builtin(r->e, &st->builtin, &b)) {
