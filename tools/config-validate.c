@@ -103,8 +103,9 @@ int main(int argc, char **argv)
     validator *v = validator_new(&s.vo, &d, &status);
     config_kind *kinds = xcalloc(nfiles, sizeof *kinds);
     char **names = xcalloc(nfiles, sizeof *names);
-    out *err_out = xmalloc(sizeof *err_out);
-    out_init_fd(err_out, 2);
+    char **headers = xcalloc(nfiles, sizeof *headers);
+    report_group *groups = xcalloc(nfiles, sizeof *groups);
+    report_opts ro = {prog, c.format, c.quiet, NULL, 0, NULL, NULL, 0};
     bool io_failed = false;
     for (size_t i = 0; v && status == EXIT_OK && i < nfiles; i++) {
         const char *path = files[i];
@@ -131,49 +132,37 @@ int main(int argc, char **argv)
             kinds[i] = validator_check_buffer(v, in.data, in.len, names[i], s.vo.kind, &d);
         }
         io_input_close(&in);
-        if (c.format == FMT_TEXT && !c.output && (s.verbose || d.n > from)) {
-            /* Say which kind applied, so the rules behind the findings make sense. */
-            if (s.verbose || !c.quiet)
-                fprintf(stderr, "%s: %s: checked as %s\n", prog, names[i], config_kind_name(kinds[i]));
-            for (size_t k = from; k < d.n; k++)
-                if (!c.quiet || d.v[k].sev == SEV_ERROR)
-                    diag_render_one(&d.v[k], prog, err_out);
-            out_flush(err_out);
+        /* Say which kind applied, so the rules behind the findings make sense (-q: only
+         * with -v). */
+        buf h = BUF_INIT;
+        buf_printf(&h, "%s: checked as %s", names[i], config_kind_name(kinds[i]));
+        headers[i] = buf_detach(&h, NULL);
+        groups[i] = (report_group){s.verbose || !c.quiet ? headers[i] : NULL, from, d.n - from, s.verbose};
+        if (c.format == FMT_TEXT && !c.output) {
+            /* Text goes out file by file, as each is checked. */
+            diag_list one = {d.v + from, d.n - from, d.n - from, {0}};
+            report_opts ro1 = ro;
+            report_group g1 = {groups[i].header, 0, one.n, groups[i].always};
+            ro1.groups = &g1, ro1.ngroups = 1;
+            report_write_fd(&one, &ro1, 2);
         }
     }
     if (status != EXIT_OK) {
-        diag_render_text(&d, prog, err_out);
-        out_flush(err_out);
+        report_opts errs = {prog, FMT_TEXT, false, NULL, 0, NULL, NULL, 0};
+        report_write_fd(&d, &errs, 2);
     } else {
-        size_t ncat = 0;
-        const diag_rule *cat = v ? validator_catalog(v, &ncat) : NULL;
-        int fd = 1;
-        io_atomic a;
+        buf extra = BUF_INIT;
+        if (c.format == FMT_JSON)
+            files_json(&extra, names, kinds, nfiles);
+        ro.extra_json = extra.data;
+        ro.catalog = v ? validator_catalog(v, &ro.ncatalog) : NULL;
+        ro.groups = groups, ro.ngroups = nfiles;
         int werr = 0;
-        if (c.output) {
-            werr = io_atomic_open(&a, c.output);
-            fd = werr ? -1 : a.fd;
-        }
-        if (!werr && (c.format != FMT_TEXT || c.output)) {
-            out *o = xmalloc(sizeof *o);
-            out_init_fd(o, fd);
-            if (c.format == FMT_TEXT) {
-                for (size_t k = 0; k < d.n; k++)
-                    if (!c.quiet || d.v[k].sev == SEV_ERROR)
-                        diag_render_one(&d.v[k], prog, o);
-            } else if (c.format == FMT_JSON) {
-                buf extra = BUF_INIT;
-                files_json(&extra, names, kinds, nfiles);
-                diag_render_json(&d, prog, extra.data, o);
-                buf_free(&extra);
-            } else {
-                diag_render_sarif(&d, prog, TMPLKIT_VERSION, cat, ncat, o);
-            }
-            werr = out_flush(o);
-            free(o);
-            if (c.output)
-                werr = werr ? (io_atomic_abort(&a), werr) : io_atomic_commit(&a);
-        }
+        if (c.output)
+            werr = report_write_file(&d, &ro, c.output);
+        else if (c.format != FMT_TEXT)
+            werr = report_write_fd(&d, &ro, 1);
+        buf_free(&extra);
         if (werr) {
             fprintf(stderr, "%s: error: cannot write %s: %s\n", prog, c.output ? c.output : "output", strerror(werr));
             status = EXIT_IO;
@@ -181,7 +170,10 @@ int main(int argc, char **argv)
             status = io_failed ? EXIT_IO : d.count[SEV_ERROR] ? EXIT_FINDINGS : EXIT_OK;
         }
     }
-    free(err_out);
+    for (size_t i = 0; i < nfiles; i++)
+        free(headers[i]);
+    free(headers);
+    free(groups);
     free(kinds);
     free(names);
     validator_free(v);

@@ -207,7 +207,7 @@ void report_render(const diag_list *d, const report_opts *r, out *o)
     for (size_t g = 0; g < r->ngroups; g++) {
         const report_group *gr = &r->groups[g];
         render_text_range(d, r, done, gr->first, o);
-        if (gr->always || shows_any(d, r, gr->first, gr->first + gr->n)) {
+        if (gr->header && (gr->always || shows_any(d, r, gr->first, gr->first + gr->n))) {
             out_puts(o, r->prog);
             out_puts(o, ": ");
             out_puts(o, gr->header);

@@ -9,7 +9,7 @@
 /* A run of consecutive findings that a header line introduces in text reports
  * (config-validate: "PROG: FILE: checked as KIND" before each file's findings). */
 typedef struct report_group {
-    const char *header;     /* the text after "PROG: " */
+    const char *header;     /* the text after "PROG: ", or NULL for none */
     size_t first, n;        /* findings [first, first + n) of the list */
     bool always;            /* print the header even when the group has no finding shown */
 } report_group;
