@@ -1,6 +1,7 @@
 #!/bin/sh
 # Runs the C unit tests (under valgrind when VALGRIND=1).
 . "$(dirname "$0")/lib.sh"
+cd "$TOP" || exit 1   # unit tests read rules/ and tests/ from the source tree
 passed=0 failed=0
 for t in "$TOP/$B"/tests/test_*; do
     [ -x "$t" ] || continue
