@@ -8,7 +8,8 @@
 #include <stdlib.h>
 #include <string.h>
 
-void diag_render_one(const finding *f, const char *prog, out *o)
+/* Writes one finding as a "PROG: FILE:LINE:COL: SEVERITY: MESSAGE [RULE]" line. */
+static void diag_render_one(const finding *f, const char *prog, out *o)
 {
     char num[64];
     out_puts(o, prog);
@@ -182,7 +183,9 @@ static bool shows_any(const diag_list *d, const report_opts *r, size_t from, siz
     return false;
 }
 
-void report_render(const diag_list *d, const report_opts *r, out *o)
+/* Writes the findings of d in the chosen format to o (text: headers and lines; json;
+ * sarif). Errors are left in o->err. */
+static void report_render(const diag_list *d, const report_opts *r, out *o)
 {
     if (r->format != FMT_TEXT) {
         diag_list kept = {0};

@@ -26,10 +26,6 @@ typedef struct report_opts {
     size_t ngroups;
 } report_opts;
 
-/* Writes the findings of d in the chosen format to o (text: headers and lines; json;
- * sarif). Errors are left in o->err. */
-void report_render(const diag_list *d, const report_opts *r, out *o);
-
 /* Writes the report to file descriptor fd; returns 0 or an errno. */
 int report_write_fd(const diag_list *d, const report_opts *r, int fd);
 
@@ -39,9 +35,6 @@ int report_write_file(const diag_list *d, const report_opts *r, const char *path
 
 /* Writes every finding as "PROG: FILE:LINE:COL: SEVERITY: MESSAGE [RULE]" lines. */
 void diag_render_text(const diag_list *d, const char *prog, out *o);
-
-/* Writes one finding in the text form. */
-void diag_render_one(const finding *f, const char *prog, out *o);
 
 /* Writes {"tool":..,"findings":[..],"summary":{..}} with extra members from extra_json
  * (a pre-rendered JSON object body such as "\"files\":[...]", or NULL). */

@@ -16,7 +16,8 @@ static bool same_name(const char *a, size_t an, const char *b, size_t bn)
     return an == bn && ascii_ieq(a, b, an);
 }
 
-bool arm_is_type(const json_node *n, const char *t)
+/* Returns true when n is a resource object whose type is t (compared ignoring case). */
+static bool arm_is_type(const json_node *n, const char *t)
 {
     json_node *type = n && n->type == JSON_OBJECT ? json_get(n, "type", 4) : NULL;
     return type && type->type == JSON_STRING && same_name(type->p, type->n, t, strlen(t));
@@ -34,12 +35,15 @@ static void each_in(json_node *resources, void (*fn)(void *, json_node *), void 
     }
 }
 
-void arm_each_resource(json_node *root, void (*fn)(void *ctx, json_node *res), void *ctx)
+/* Calls fn for every resource object in the template, nested child resources included. */
+static void arm_each_resource(json_node *root, void (*fn)(void *ctx, json_node *res), void *ctx)
 {
     each_in(json_get(root, "resources", 9), fn, ctx);
 }
 
-void arm_each_endpoint(json_node *hub, void (*fn)(void *ctx, json_node *endpoint, json_node *array), void *ctx)
+/* Calls fn for every routing endpoint object of an IoT hub resource (every array under
+ * properties.routing.endpoints, unknown ones included). */
+static void arm_each_endpoint(json_node *hub, void (*fn)(void *ctx, json_node *endpoint, json_node *array), void *ctx)
 {
     json_node *eps = json_get(json_get(json_get(hub, "properties", 10), "routing", 7), "endpoints", 9);
     if (!eps || eps->type != JSON_OBJECT)

@@ -8,7 +8,10 @@
 #include <stdlib.h>
 #include <string.h>
 
-size_t mender_servers(const json_node *root, mender_server **list)
+/* Lists the server URL nodes of a config in the order the client tries them: the
+ * top-level ServerURL, then each Servers entry's ServerURL; entries without one are
+ * listed with node NULL. Returns the count; *list is malloc'd. */
+static size_t mender_servers(const json_node *root, mender_server **list)
 {
     size_t n = 0, cap = 4;
     mender_server *v = xmalloc(cap * sizeof *v);
@@ -28,7 +31,9 @@ size_t mender_servers(const json_node *root, mender_server **list)
     return n;
 }
 
-void mender_url_normalize(const char *url, size_t len, buf *dst)
+/* Appends url in the form two URLs are compared in: scheme and host lower-cased, trailing
+ * '/' removed. */
+static void mender_url_normalize(const char *url, size_t len, buf *dst)
 {
     while (len && url[len - 1] == '/')
         len--;

@@ -12,15 +12,11 @@ typedef struct mender_server {
     json_node *entry;       /* its Servers entry, or NULL for the top-level ServerURL */
 } mender_server;
 
-/* Lists the server URL nodes of a config in the order the client tries them: the
- * top-level ServerURL (any case), then each Servers entry's ServerURL (any case; the last
- * one where a name repeats). Entries without one are listed with node NULL. Returns the
- * count; *out is malloc'd (free it). */
-size_t mender_servers(const json_node *root, mender_server **list);
-
-/* Appends url in the form two URLs are compared in: scheme and host lower-cased, trailing
- * '/' removed. */
-void mender_url_normalize(const char *url, size_t len, buf *dst);
+/* Lists the usable servers of a config (non-empty string URLs) in the order the client
+ * tries them: the top-level ServerURL (any case), then each Servers entry's ServerURL
+ * (any case; the last one where a name repeats). Returns the count; *list is malloc'd
+ * (free it). */
+size_t mender_usable_servers(const json_node *root, mender_server **list);
 
 /* Returns NULL when url is an absolute http or https URL with a host (https only when
  * allow_http is false), or why it is not, worded to follow "URL 'x' ". */
@@ -32,11 +28,8 @@ const char *mender_url_problem(const char *url, size_t len, bool allow_http);
  * usable server). */
 extern const engine_builtin mender_checks_builtin;
 
-/* Lists only the usable servers (non-empty string URLs) of mender_servers(), in order. */
-size_t mender_usable_servers(const json_node *root, mender_server **list);
-
-/* Returns true when two server URLs name the same server once normalised
- * (mender_url_normalize). */
+/* Returns true when two server URLs name the same server: compared without trailing '/'
+ * and ignoring the case of scheme and host. */
 bool mender_same_server(const char *a, size_t an, const char *b, size_t bn);
 
 /* Reads rule variable var (a server URL given as --VAR) into *url and its quoted form

@@ -157,7 +157,8 @@ bool json_equal(const json_node *a, const json_node *b)
     return false;
 }
 
-void json_touch(json_node *n)
+/* Marks n and its ancestors as changed (for edits made directly on fields). */
+static void json_touch(json_node *n)
 {
     for (; n && !(n->flags & JF_DIRTY); n = n->parent)
         n->flags |= JF_DIRTY;

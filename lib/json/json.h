@@ -205,9 +205,6 @@ void json_set_string(json_doc *doc, json_node *n, const char *s, size_t len);
  * built from other formats, such as YAML, whose names are not JSON text). */
 void json_set_key_offset(json_doc *doc, json_node *m, size_t off);
 
-/* Marks n and its ancestors as changed (for edits made directly on fields). */
-void json_touch(json_node *n);
-
 /* Returns the offset just past the closing quote of the string token starting at pos. */
 size_t json_string_token_end(const char *src, size_t len, size_t pos);
 

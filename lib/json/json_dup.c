@@ -101,10 +101,3 @@ void json_find_duplicates(const json_node *root, bool icase, json_dup_fn fn, voi
     free(s.slots);
 }
 
-void json_find_duplicates_in(const json_node *obj, bool icase, json_dup_fn fn, void *ctx)
-{
-    scratch s = {NULL, 0};
-    if (obj && obj->type == JSON_OBJECT)
-        check_object(obj, icase, fn, ctx, &s);
-    free(s.slots);
-}

@@ -12,7 +12,4 @@ typedef void (*json_dup_fn)(void *ctx, const json_node *dup, const json_node *fi
  * compared byte for byte or, with icase, ignoring ASCII case. Linear in the document. */
 void json_find_duplicates(const json_node *root, bool icase, json_dup_fn fn, void *ctx);
 
-/* The same for the members of one object only (not its descendants). */
-void json_find_duplicates_in(const json_node *obj, bool icase, json_dup_fn fn, void *ctx);
-
 #endif

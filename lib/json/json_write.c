@@ -3,7 +3,8 @@
 #include "json/json_write.h"
 #include <string.h>
 
-void json_style_default(json_style *st)
+/* The style of a document that has no source to learn it from. */
+static void json_style_default(json_style *st)
 {
     memset(st, 0, sizeof *st);
     st->multiline = true;

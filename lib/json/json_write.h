@@ -15,9 +15,6 @@ typedef struct json_style {
     bool keep_source;       /* copy untouched containers and the outer white space from the source */
 } json_style;
 
-/* Fills *st with the style new documents get: two spaces, ": ", LF, final newline. */
-void json_style_default(json_style *st);
-
 /* Fills *st with the style the document's source was written in (indent unit, separators,
  * line ends) and sets keep_source, so an unedited document is written back byte-identical. */
 void json_style_detect(const json_doc *doc, json_style *st);

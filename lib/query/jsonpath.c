@@ -854,11 +854,6 @@ void jp_free(jp_query *q)
     free(q);
 }
 
-bool jp_is_singular(const jp_query *q)
-{
-    return q->top->singular;
-}
-
 const char *jp_source(const jp_query *q)
 {
     return q->source;
@@ -866,7 +861,7 @@ const char *jp_source(const jp_query *q)
 
 /* ---------------------------------------------------------------- evaluation */
 
-void jp_list_push(jp_list *l, json_node *n)
+static void jp_list_push(jp_list *l, json_node *n)
 {
     if (l->n == l->cap) {
         l->cap = l->cap ? l->cap * 2 : 16;

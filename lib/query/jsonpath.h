@@ -36,9 +36,6 @@ void jp_free(jp_query *q);
  * expression hit its match limit (the list then holds what was selected so far). */
 int jp_eval(const jp_query *q, json_node *root, jp_list *out);
 
-/* Returns true when the query is singular (at most one node: names and indexes only). */
-bool jp_is_singular(const jp_query *q);
-
 /* Returns the source text the query was compiled from. */
 const char *jp_source(const jp_query *q);
 
@@ -56,8 +53,5 @@ static inline void jp_list_clear(jp_list *l)
 
 /* Frees a list's memory. */
 void jp_list_free(jp_list *l);
-
-/* Appends one node to a list. */
-void jp_list_push(jp_list *l, json_node *n);
 
 #endif

@@ -36,13 +36,6 @@ static void ensure_context(void)
     }
 }
 
-void rx_set_match_limit(unsigned long limit)
-{
-    match_limit = limit ? limit : DEFAULT_MATCH_LIMIT;
-    ensure_context();
-    pcre2_set_match_limit(mctx, (uint32_t)match_limit);
-}
-
 /* I-Regexp's '.' excludes CR and LF only; PCRE2's excludes only the newline: rewrite each
  * '.' outside a character class. */
 static char *iregexp_to_pcre(const char *pat, size_t len, size_t *out_len)

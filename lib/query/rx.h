@@ -45,7 +45,4 @@ const char *rx_source(const rx *r);
 /* Frees a compiled pattern; NULL is allowed. */
 void rx_free(rx *r);
 
-/* Sets the match limit (backtracking steps) used from now on; 0 restores the default. */
-void rx_set_match_limit(unsigned long limit);
-
 #endif

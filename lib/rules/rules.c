@@ -151,11 +151,6 @@ static void parse_where(loader *ld, const json_node *w, rule_step *st)
 
 static const char *const action_names[] = {"remove", "set", "rename", "replace", "patch", "report", "builtin"};
 
-const char *action_name(action_kind a)
-{
-    return action_names[a];
-}
-
 static void parse_do(loader *ld, const json_node *d, rule_step *st)
 {
     if (d->type == JSON_STRING) {

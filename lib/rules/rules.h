@@ -113,7 +113,4 @@ void rules_locate(const rule_file *f, diag_list *d, size_t from);
 /* Frees a rule file and what the engine compiled into it; NULL is allowed. */
 void rules_free(rule_file *f);
 
-/* Returns the action's name as rule files spell it. */
-const char *action_name(action_kind a);
-
 #endif
