@@ -4,6 +4,7 @@
  * of the JSON back to its line and column in the YAML (findings about a compiled-in rule
  * point into the file a person edits); text files are stored as they are. */
 #include "base/buf.h"
+#include "json/json_parse.h"
 #include "base/io.h"
 #include "base/pos.h"
 #include "json/json_write.h"

@@ -1,6 +1,7 @@
 /* The tool pipeline, one function per phase: options, rules, input, input check, rules
  * applied, result check, then the report and the document. */
 #include "app/tool.h"
+#include "json/json_parse.h"
 #include "app/report.h"
 #include "app/validate.h"
 #include "base/exitcodes.h"

@@ -1,5 +1,6 @@
 /* The shared validator: syntax, schema, check rules and built-ins, per config kind. */
 #include "app/validate.h"
+#include "json/json_parse.h"
 #include "domain/arm.h"
 #include "rules/embedded.h"
 #include "rules/engine.h"

@@ -88,26 +88,6 @@ static inline size_t json_count(const json_node *c)
     return c->n;
 }
 
-/* Told about a member name that repeats an earlier one in the same object. */
-typedef void (*json_dupkey_fn)(void *ctx, size_t dup_at, size_t first_at, const char *key, size_t len);
-
-typedef struct json_parse_opts {
-    unsigned max_depth;     /* 0 means JSON_DEFAULT_MAX_DEPTH */
-    bool check_only;        /* build no tree: success returns a document whose root is NULL */
-    json_dupkey_fn on_duplicate;    /* check_only: called for each repeated member name */
-    bool dup_icase;         /* ... compared ignoring ASCII case */
-    void *ctx;              /* passed to on_duplicate */
-} json_parse_opts;
-
-#define JSON_DEFAULT_MAX_DEPTH 1000
-
-typedef struct json_error {
-    size_t offset;          /* byte offset of the problem in the input */
-    const char *rule;       /* stable id: json-syntax, json-bom, json-empty, json-trailing,
-                               json-depth, json-encoding */
-    char msg[160];          /* lowercase, no full stop; quoted input is escaped */
-} json_error;
-
 typedef struct json_doc {
     arena mem;
     const char *src;        /* the parsed input; not owned */
@@ -118,10 +98,6 @@ typedef struct json_doc {
     size_t body_start;      /* where the root value starts in src (after leading white space) */
     size_t body_end;        /* where it ends (trailing white space follows) */
 } json_doc;
-
-/* Parses src[0..len) strictly; returns a document or NULL with *err filled (never both).
- * src must stay valid and unchanged for the document's life. */
-json_doc *json_parse(const char *src, size_t len, const json_parse_opts *opts, json_error *err);
 
 /* Makes an empty document (root NULL) for building values from scratch. */
 json_doc *json_doc_new(void);

@@ -1,6 +1,6 @@
 /* The strict RFC 8259 parser: iterative (an explicit stack, so depth costs no C stack),
  * scanning eight bytes at a time through the plain parts of strings and indentation. */
-#include "json/json.h"
+#include "json/json_parse.h"
 #include "json/keyset.h"
 #include "base/oom.h"
 #include "base/utf8.h"

@@ -1,5 +1,6 @@
 /* The rule engine: variables, compilation, and the select-filter-act loop. */
 #include "rules/engine.h"
+#include "json/json_parse.h"
 #include "rules/embedded.h"
 #include "base/exitcodes.h"
 #include "base/io.h"

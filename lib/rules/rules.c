@@ -1,5 +1,6 @@
 /* Rule file loading: YAML to a checked rule_file, every error at FILE:LINE:COL. */
 #include "rules/rules.h"
+#include "json/json_parse.h"
 #include "json/json_num.h"
 #include "base/oom.h"
 #include "base/quote.h"

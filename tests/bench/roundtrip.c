@@ -2,6 +2,7 @@
  * it to stdout in its own style, or re-laid out with --indent N. */
 #include "base/io.h"
 #include "json/json.h"
+#include "json/json_parse.h"
 #include "json/json_write.h"
 #include <stdio.h>
 #include <stdlib.h>

@@ -7,7 +7,7 @@ set -e
 : "${BENCH_MB:=150}" "${RUNS:=3}"
 W=$(mktemp -d "${TMPDIR:-/tmp}/tmplkit-bench.XXXXXX")
 trap 'rm -rf "$W"' EXIT
-CFLAGS_B="-O2 -std=c11 -D_DEFAULT_SOURCE"
+CFLAGS_B="-O2 -std=c11 -D_DEFAULT_SOURCE -I$TOP/lib"
 cc $CFLAGS_B -o "$W/gen_arm" "$TOP/tests/bench/gen_arm.c"
 cc $CFLAGS_B -o "$W/measure" "$TOP/tests/bench/measure.c"
 cc $CFLAGS_B -static -o "$W/roundtrip" "$TOP/tests/bench/roundtrip.c" "$TOP/$B/libtmplkit.a" $(pkg-config --libs yaml-0.1 libpcre2-8) -lm

@@ -3,6 +3,7 @@
  * Prints "jsonpatch: N passed, N failed". */
 #include "base/io.h"
 #include "json/json.h"
+#include "json/json_parse.h"
 #include "query/jsonpatch.h"
 #include <stdio.h>
 #include <string.h>

@@ -3,6 +3,7 @@
  * normalized paths. Prints "jsonpath: N passed, N failed". */
 #include "base/io.h"
 #include "json/json.h"
+#include "json/json_parse.h"
 #include "query/jsonpath.h"
 #include <stdio.h>
 #include <string.h>

@@ -3,6 +3,7 @@
  * for the formats tmplkit asserts. Prints "jsonschema: N passed, N failed, N skipped". */
 #include "base/io.h"
 #include "json/json.h"
+#include "json/json_parse.h"
 #include "query/schema.h"
 #include <stdio.h>
 #include <string.h>

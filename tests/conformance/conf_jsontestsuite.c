@@ -4,6 +4,7 @@
 #include "base/buf.h"
 #include "base/io.h"
 #include "json/json.h"
+#include "json/json_parse.h"
 #include "json/json_write.h"
 #include <dirent.h>
 #include <stdio.h>

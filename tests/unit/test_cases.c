@@ -15,6 +15,7 @@
  *
  * Prints one line per failing case (file:line) and the summary line. */
 #include "base/buf.h"
+#include "json/json_parse.h"
 #include "base/exitcodes.h"
 #include "base/io.h"
 #include "json/json_write.h"

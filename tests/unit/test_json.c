@@ -1,6 +1,7 @@
 /* Unit tests of the JSON core: parser, positions, numbers, writer styles and edits. */
 #include "base/buf.h"
 #include "json/json.h"
+#include "json/json_parse.h"
 #include "json/json_dup.h"
 #include "json/json_num.h"
 #include "json/json_write.h"

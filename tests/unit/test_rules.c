@@ -1,6 +1,7 @@
 /* Unit tests of the rule machinery: YAML loading, templates, URIs, ARM expressions,
  * regular expressions, JSONPath extensions, schemas and the engine. */
 #include "domain/armexpr.h"
+#include "json/json_parse.h"
 #include "rules/engine.h"
 #include "base/exitcodes.h"
 #include "json/json_write.h"
