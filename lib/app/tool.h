@@ -1,3 +1,8 @@
+/* Layer app (lib/app/): the programs' shared front and back ends (options, the
+ * validator, the tool pipeline, reports); the only layer that prints.
+ * lib/ is base < json < query < rules < domain < app; a layer includes and links only
+ * itself and the layers below it (README.md, "Layout and design"; make check runs
+ * tests/check-layers.sh). */
 /* tool: the pipeline every filter and report tool shares: options, rules, input, the
  * input's check, the engine, the result's check, the report and the document's output.
  * A tool's main() fills a tool_spec and hands it to tool_main (TOOL_MAIN below). */

@@ -1,3 +1,7 @@
+/* Layer base (lib/base/): memory, text, I/O and findings; it uses nothing else of lib/.
+ * lib/ is base < json < query < rules < domain < app; a layer includes and links only
+ * itself and the layers below it (README.md, "Layout and design"; make check runs
+ * tests/check-layers.sh). */
 /* buf: a growable byte string that is always NUL-terminated. */
 #ifndef TK_BUF_H
 #define TK_BUF_H

@@ -1,3 +1,8 @@
+/* Layer domain (lib/domain/): what tmplkit knows of Mender configs and ARM templates
+ * beyond rules and schemas (built-ins shared by tools); uses rules and below.
+ * lib/ is base < json < query < rules < domain < app; a layer includes and links only
+ * itself and the layers below it (README.md, "Layout and design"; make check runs
+ * tests/check-layers.sh). */
 /* mender: what tmplkit knows about mender.conf beyond its schema and rule files: where
  * the server URLs are, how two URLs compare, and the checks that need code. */
 #ifndef TK_MENDER_H

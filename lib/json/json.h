@@ -1,3 +1,7 @@
+/* Layer json (lib/json/): the document tree, its parser and writer; uses base.
+ * lib/ is base < json < query < rules < domain < app; a layer includes and links only
+ * itself and the layers below it (README.md, "Layout and design"; make check runs
+ * tests/check-layers.sh). */
 /* json: a strict RFC 8259 document tree that remembers where every node came from.
  *
  * A json_doc owns one arena holding every node.  Nodes point into the caller's

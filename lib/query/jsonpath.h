@@ -1,3 +1,8 @@
+/* Layer query (lib/query/): the languages over trees (JSONPath, JSON Patch, PCRE2,
+ * templates, URIs, YAML, JSON Schema); uses json and base.
+ * lib/ is base < json < query < rules < domain < app; a layer includes and links only
+ * itself and the layers below it (README.md, "Layout and design"; make check runs
+ * tests/check-layers.sh). */
 /* jsonpath: RFC 9535 JSONPath queries, compiled once and evaluated on document trees.
  *
  * Complete per the RFC: name, wildcard, index, slice and filter selectors, child and

@@ -1,3 +1,8 @@
+/* Layer rules (lib/rules/): rule files and the engine that applies them; uses query,
+ * json and base.
+ * lib/ is base < json < query < rules < domain < app; a layer includes and links only
+ * itself and the layers below it (README.md, "Layout and design"; make check runs
+ * tests/check-layers.sh). */
 /* engine: applies rule files to a document: select with JSONPath, filter, then edit or
  * report, rule after rule in file order (README.md "Rule files" defines the semantics). */
 #ifndef TK_ENGINE_H
