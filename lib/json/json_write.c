@@ -199,6 +199,202 @@ static bool one_line_in_source(const writer *w, const json_node *n)
 
 static void write_value(writer *w, const json_node *n, unsigned depth, bool raw_ok);
 
+static bool is_ws(char c)
+{
+    return c == ' ' || c == '\t' || c == '\n' || c == '\r';
+}
+
+/* A child that still fills its own place in the source: untouched, edited, or a made
+ * value put in the slot of the one it replaced (json_replace gives it that slot). */
+static bool in_place(const json_node *k)
+{
+    return k->start != JSON_NOPOS && (!(k->flags & JF_MOVED) || (k->flags & JF_SYNTH));
+}
+
+/* Where a child's text starts in the source: its name for a member (found by reading back
+ * from the value when an edit renamed it), its value otherwise; *sep is where the text
+ * between the name and the value (": ") starts. */
+static size_t member_start(const writer *w, const json_node *k, size_t *sep)
+{
+    *sep = k->start;
+    if (!k->key)
+        return k->start;
+    const char *src = w->doc->src;
+    size_t key = json_key_offset(w->doc, k);
+    if (key != JSON_NOPOS) {
+        *sep = json_string_token_end(src, w->doc->src_len, key);
+        return key;
+    }
+    size_t i = k->start;
+    while (i > 0 && is_ws(src[i - 1]))
+        i--;
+    if (i > 0 && src[i - 1] == ':')
+        i--;
+    while (i > 0 && is_ws(src[i - 1]))
+        i--;
+    *sep = i;
+    /* i is just past the name's closing quote: find its opening quote (one not escaped). */
+    size_t q = i - 1;
+    while (q > 0) {
+        q--;
+        if (src[q] != '"')
+            continue;
+        size_t bs = 0;
+        while (q > bs && src[q - 1 - bs] == '\\')
+            bs++;
+        if (!(bs & 1))
+            break;
+    }
+    return q;
+}
+
+/* The white space that ends src[from, to): what stands before the next child or the
+ * closing bracket on its line. */
+static size_t ws_run_start(const char *src, size_t from, size_t to)
+{
+    while (to > from && is_ws(src[to - 1]))
+        to--;
+    return to;
+}
+
+/* The end of the white space from src[from] up to and including its first newline (or
+ * just the white space, when no newline comes before other text or to). */
+static size_t rest_of_line(const char *src, size_t from, size_t to)
+{
+    size_t i = from;
+    while (i < to && is_ws(src[i]) && src[i] != '\n')
+        i++;
+    return i < to && src[i] == '\n' ? i + 1 : from;
+}
+
+/* Within the white space src[run, to): where the last line of it starts. */
+static size_t line_indent(const char *src, size_t run, size_t to)
+{
+    for (size_t i = to; i > run; i--)
+        if (src[i - 1] == '\n')
+            return i;
+    return run;
+}
+
+/* Writes an edited source container by splicing: the source text between the children
+ * that kept their places is copied (white space after the opening and before the closing
+ * bracket, trailing spaces, blank lines, irregular indentation), a removed child takes its
+ * separator with it, and an added child takes the separator and indentation of the child
+ * before it. Returns false, having written nothing, when the children that kept their
+ * places are no longer in source order (then the container is laid out anew). */
+static bool write_spliced(writer *w, const json_node *n, unsigned depth, bool raw_ok)
+{
+    size_t last = 0;
+    for (const json_node *k = json_first(n); k; k = k->next) {
+        if (!in_place(k))
+            continue;
+        if (k->start < last)
+            return false;
+        last = k->start + 1;
+    }
+    const char *src = w->doc->src;
+    bool obj = n->type == JSON_OBJECT;
+    size_t open = n->start, close = json_end(w->doc, n) - 1;
+    bool one_line = !memchr(src + open, '\n', close - open);
+    size_t lead_end = open + 1;
+    while (lead_end < close && is_ws(src[lead_end]))
+        lead_end++;
+    out_putc(w->o, obj ? '{' : '[');
+    if (one_line)
+        w->inline_depth++;
+    size_t prev_end = JSON_NOPOS;   /* source end of the last child written, if it kept its place */
+    bool wrote = false;
+    const char *indent = NULL;      /* the white space before the last child that kept its place */
+    size_t indent_len = 0;
+    for (const json_node *k = json_first(n); k; k = k->next) {
+        if (in_place(k)) {
+            size_t sep, ms = member_start(w, k, &sep);
+            size_t run = ws_run_start(src, open + 1, ms);
+            if (!wrote) {
+                out_write_ref(w->o, src + open + 1, lead_end - (open + 1));
+            } else if (prev_end != JSON_NOPOS) {
+                const char *comma = memchr(src + prev_end, ',', ms - prev_end);
+                size_t upto = comma ? (size_t)(comma - src) + 1 : prev_end;
+                bool clean = ws_run_start(src, upto, ms) == upto;
+                if (clean) {
+                    out_write_ref(w->o, src + prev_end, ms - prev_end);
+                } else {
+                    /* Children were removed here: keep the rest of the line of the child
+                     * before them and the indentation of the child after them. */
+                    out_write_ref(w->o, src + prev_end, rest_of_line(src, upto, ms) - prev_end);
+                    out_write_ref(w->o, src + line_indent(src, run, ms), ms - line_indent(src, run, ms));
+                }
+            } else {
+                out_putc(w->o, ',');
+                out_write_ref(w->o, src + run, ms - run);
+            }
+            if (wrote || ms == lead_end || run > open + 1) {
+                indent = src + run;
+                indent_len = ms - run;
+            }
+            if (obj && (k->flags & JF_KEY_NEW)) {
+                json_write_string(w->o, k->key, k->key_len);
+                out_write_ref(w->o, src + sep, k->start - sep);
+            } else {
+                out_write_ref(w->o, src + ms, k->start - ms);
+            }
+            if ((k->flags & (JF_DIRTY | JF_SYNTH)) || k->type == JSON_STRING)
+                write_value(w, k, depth + 1, raw_ok);
+            else
+                out_write_ref(w->o, src + k->start, json_end(w->doc, k) - k->start);
+            prev_end = json_end(w->doc, k);
+        } else {
+            if (wrote) {
+                out_putc(w->o, ',');
+                if (one_line)
+                    out_putc(w->o, ' ');
+                else if (indent)
+                    out_write_ref(w->o, indent, indent_len);
+                else
+                    newline_indent(w, depth + 1);
+            } else if (!one_line) {
+                newline_indent(w, depth + 1);
+            }
+            if (obj) {
+                json_write_string(w->o, k->key, k->key_len);
+                out_puts(w->o, w->st->colon);
+            }
+            write_value(w, k, depth + 1, false);
+            prev_end = JSON_NOPOS;
+        }
+        wrote = true;
+    }
+    if (wrote) {
+        if (prev_end != JSON_NOPOS && ws_run_start(src, prev_end, close) == prev_end) {
+            out_write_ref(w->o, src + prev_end, close - prev_end);
+        } else if (prev_end != JSON_NOPOS) {
+            /* Children after the last one written were removed: its separator goes, the
+             * rest of its line and the closing bracket's indentation stay. */
+            const char *comma = memchr(src + prev_end, ',', close - prev_end);
+            size_t upto = comma ? (size_t)(comma - src) : prev_end;
+            out_write_ref(w->o, src + prev_end, upto - prev_end);
+            size_t eol = rest_of_line(src, comma ? upto + 1 : upto, close);
+            size_t run = ws_run_start(src, open + 1, close);
+            if (eol > upto + 1 && src[eol - 1] == '\n') {
+                out_write_ref(w->o, src + upto + 1, eol - (upto + 1));
+                out_write_ref(w->o, src + line_indent(src, run, close), close - line_indent(src, run, close));
+            } else {
+                out_write_ref(w->o, src + run, close - run);
+            }
+        } else {
+            size_t run = ws_run_start(src, open + 1, close);
+            if (run > open + 1 || prev_end != JSON_NOPOS)
+                out_write_ref(w->o, src + run, close - run);
+            else if (!one_line)
+                newline_indent(w, depth);
+        }
+    }
+    if (one_line)
+        w->inline_depth--;
+    out_putc(w->o, obj ? '}' : ']');
+    return true;
+}
+
 static void write_inline(writer *w, const json_node *n, unsigned depth, bool raw_ok)
 {
     bool obj = n->type == JSON_OBJECT;
@@ -250,6 +446,8 @@ static void write_value(writer *w, const json_node *n, unsigned depth, bool raw_
         out_write_ref(w->o, w->doc->src + at, end - at);
         return;
     }
+    if (raw_ok && from_source(w, n) && write_spliced(w, n, depth, raw_ok))
+        return;
     if (w->inline_depth || one_line_in_source(w, n)) {
         /* Everything below a one-line container stays on that line. */
         w->inline_depth++;
