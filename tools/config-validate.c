@@ -134,11 +134,14 @@ int main(int argc, char **argv)
         io_input_close(&in);
         /* Say which kind applied, so the rules behind the findings make sense (-q: only
          * with -v). */
-        buf h = BUF_INIT;
-        buf_printf(&h, "%s: checked as %s", names[i], config_kind_name(kinds[i]));
-        headers[i] = buf_detach(&h, NULL);
+        if (s.verbose || d.n > from) {
+            /* (only then: a clean file costs no allocation, pre-commit passes hundreds) */
+            buf h = BUF_INIT;
+            buf_printf(&h, "%s: checked as %s", names[i], config_kind_name(kinds[i]));
+            headers[i] = buf_detach(&h, NULL);
+        }
         groups[i] = (report_group){s.verbose || !c.quiet ? headers[i] : NULL, from, d.n - from, s.verbose};
-        if (c.format == FMT_TEXT && !c.output) {
+        if (c.format == FMT_TEXT && !c.output && (s.verbose || d.n > from)) {
             /* Text goes out file by file, as each is checked. */
             diag_list one = {d.v + from, d.n - from, d.n - from, {0}};
             report_opts ro1 = ro;
