@@ -17,13 +17,14 @@
 
 static const char *prog = "config-validate";
 
-enum { OPT_KIND = 1, OPT_SCHEMA, OPT_STAGE, OPT_FALLBACK, OPT_VERBOSE };
+enum { OPT_KIND = 1, OPT_SCHEMA, OPT_STAGE, OPT_FALLBACK, OPT_CLIENT, OPT_VERBOSE };
 
 static const cli_option options[] = {
     {"kind", 0, "KIND", "check as auto (default), json, arm-template or mender-conf", OPT_KIND},
     {"schema", 0, "FILE", "check against this JSON Schema (YAML or .json) instead", OPT_SCHEMA},
     {"stage", 0, "STAGE", "review (default: no secrets) or deploy (no masked keys)", OPT_STAGE},
     {"fallback", 0, "FILE", "mender.conf read before FILE (the client's merged view)", OPT_FALLBACK},
+    {"client", 0, "GEN", "Mender client generation verdicts follow: 4 (C++, default) or 3 (Go)", OPT_CLIENT},
     {"verbose", 'v', NULL, "say which kind each file was checked as", OPT_VERBOSE},
     {0},
 };
@@ -52,6 +53,11 @@ static int handle(void *ctx, int id, const char *arg)
         s->vo.stage = arg;
         return 0;
     case OPT_FALLBACK: s->fallback = arg; return 0;
+    case OPT_CLIENT:
+        if (strcmp(arg, "4") && strcmp(arg, "3"))
+            return cli_usage_error(prog, "--client must be 4 (the C++ client) or 3 (the Go client), not '%s'", arg);
+        s->vo.client = arg;
+        return 0;
     case OPT_VERBOSE: s->verbose = true; return 0;
     }
     return 0;
@@ -77,8 +83,8 @@ static void files_json(buf *b, char **names, const config_kind *kinds, size_t n)
 
 int main(int argc, char **argv)
 {
-    settings s = {{KIND_AUTO, "review", NULL, NULL, 0}, NULL, false};
-    cli_spec spec = {prog, "[--kind KIND] [--schema FILE] [-r CHECKS] [--stage STAGE] [--fallback FILE] [--format FMT] [-o FILE] [-q] [-v] [FILE...]",
+    settings s = {{KIND_AUTO, "review", NULL, NULL, NULL, 0}, NULL, false};
+    cli_spec spec = {prog, "[--kind KIND] [--schema FILE] [-r CHECKS] [--stage STAGE] [--fallback FILE] [--client 4|3] [--format FMT] [-o FILE] [-q] [-v] [FILE...]",
                      "Check JSON configs: strict syntax, the kind's schema and its checks.",
                      CO_FORMAT | CO_QUIET | CO_RULES | CO_OUTPUT, options, handle, &s};
     cli_common c;

@@ -2,6 +2,7 @@
  * to the config is rules/menderconf-dual.yaml; this file holds its options and the one
  * check a rule cannot express. */
 #include "app/tool.h"
+#include "base/ascii.h"
 #include "base/exitcodes.h"
 #include "base/oom.h"
 #include "base/quote.h"
@@ -19,10 +20,28 @@ static void put_string_var(engine *e, const char *name, const json_node *n)
     free(text);
 }
 
-/* The built-in "mender-dual-check": sets variable old to the config's current server when
- * it is empty, and refuses (EXIT_USAGE for a bad --new, EXIT_FINDINGS otherwise) a config
- * with no current server, a new server equal to the old one, or a different second server
- * already in Servers. */
+/* The last member of obj named name ignoring case (the one the clients read), or NULL. */
+static json_node *option(const json_node *obj, const char *name)
+{
+    size_t n = strlen(name);
+    json_node *found = NULL;
+    for (json_node *m = obj && obj->type == JSON_OBJECT ? json_first(obj) : NULL; m; m = m->next)
+        if (m->key_len == n && ascii_ieq(m->key, name, n))
+            found = m;
+    return found;
+}
+
+/* The built-in "mender-dual-check". The servers a device uses are the config's Servers
+ * when it has them (the C++ client reads Servers first and stops at a ServerURL beside
+ * them: mendersoftware/mender src/client_shared/config_parser/config_parser.cpp:271-314;
+ * the Go client refuses both, conf/config.go:191-197 at 3.5.3), else its ServerURL. The
+ * first of them is the old server, and stays first: a device keeps reaching its current
+ * server until the final step. Sets variable old (when not given) and mode: "create"
+ * (Servers made from the old and new server), "append" (the new server added after the
+ * one Servers entry, which keeps its other members) or "keep" (already dual). Refuses
+ * (EXIT_USAGE for a bad --new or --old, EXIT_FINDINGS otherwise) a config with no current
+ * server, an --old that is not the config's own server unless --force, a new server equal
+ * to the old one, a different second server, or more than two. */
 static int dual_check(engine_call *c)
 {
     const json_node *root = c->node;
@@ -31,13 +50,42 @@ static int dual_check(engine_call *c)
     buf q = BUF_INIT;
     if (!mender_url_variable(c, "new", engine_is_true(c->e, "allow-http"), &new_url, &q))
         return EXIT_USAGE;
-    const char *why;
     mender_server *sv;
     size_t n = mender_usable_servers(root, &sv);
     int status = EXIT_OK;
-    json_node *servers = json_get_icase(root, "Servers", 7);
-    size_t entries = servers && servers->type == JSON_ARRAY ? json_count(servers) : 0;
-    if (!*old_url) {
+    json_node *servers = option(root, "Servers"), *top = option(root, "ServerURL");
+    bool has_array = servers && servers->type == JSON_ARRAY;
+    size_t entries = has_array ? json_count(servers) : 0;
+    const char *mode = entries == 1 ? "append" : "create";
+    bool forced = false;    /* --force --old: Servers is made anew from --old and --new */
+    if (*old_url) {
+        buf o = BUF_INIT;
+        mender_url_quote(&o, old_url, strlen(old_url), 100);
+        const char *why = mender_url_problem(old_url, strlen(old_url), true, mender_client_of(c->e));
+        if (why) {
+            engine_report(c, SEV_ERROR, "mender-old-url", NULL, "--old '%s' %s", o.data, why);
+            status = EXIT_USAGE;
+        } else if (n && !mender_same_server(old_url, strlen(old_url), sv[0].node->p, sv[0].node->n)) {
+            buf cur = BUF_INIT;
+            mender_url_quote(&cur, sv[0].node->p, sv[0].node->n, 100);
+            if (!engine_is_true(c->e, "force")) {
+                engine_report(c, SEV_ERROR, "mender-old-not-current", sv[0].node,
+                              "--old '%s' is not the server this config uses ('%s'): the device would stop reaching "
+                              "it; leave --old out, or add --force to replace it",
+                              o.data, cur.data);
+                status = EXIT_FINDINGS;
+            } else {
+                engine_report(c, SEV_NOTE, "mender-old-not-current", sv[0].node,
+                              "--force: '%s' replaced by --old '%s'", cur.data, o.data);
+                mode = "create";
+                forced = true;
+            }
+            buf_free(&cur);
+        }
+        buf_free(&o);
+        if (status != EXIT_OK)
+            goto out;
+    } else {
         if (!n) {
             engine_report(c, SEV_ERROR, "mender-no-current-server", root,
                           "the config has no current server (no ServerURL, no Servers entry): give it with --old");
@@ -46,13 +94,6 @@ static int dual_check(engine_call *c)
         }
         put_string_var(c->e, "old", sv[0].node);
         old_url = engine_get(c->e, "old");
-    } else if ((why = mender_url_problem(old_url, strlen(old_url), true))) {
-        buf o = BUF_INIT;
-        quote_into(&o, old_url, strlen(old_url), 100);
-        engine_report(c, SEV_ERROR, "mender-old-url", NULL, "--old '%s' %s", o.data, why);
-        buf_free(&o);
-        status = EXIT_USAGE;
-        goto out;
     }
     if (mender_same_server(old_url, strlen(old_url), new_url, strlen(new_url))) {
         engine_report(c, SEV_ERROR, "mender-new-is-old", n ? sv[0].node : root,
@@ -68,22 +109,35 @@ static int dual_check(engine_call *c)
         status = EXIT_FINDINGS;
         goto out;
     }
-    if (entries == 2) {
-        json_node *second = json_get_icase(json_at(servers, 1), "ServerURL", 9);
+    if (entries == 2 && !forced) {
+        json_node *second = option(json_at(servers, 1), "ServerURL");
         if (second && second->type == JSON_STRING) {
             if (!mender_same_server(second->p, second->n, new_url, strlen(new_url))) {
-                buf s = BUF_INIT;
-                quote_into(&s, second->p, second->n, 100);
+                buf s2 = BUF_INIT;
+                mender_url_quote(&s2, second->p, second->n, 100);
                 engine_report(c, SEV_ERROR, "mender-other-second-server", second,
-                              "Servers already holds a different second server '%s' (not '%s')", s.data, q.data);
-                buf_free(&s);
+                              "Servers already holds a different second server '%s' (not '%s')", s2.data, q.data);
+                buf_free(&s2);
                 status = EXIT_FINDINGS;
                 goto out;
             }
             /* Already dual: keep the config's own spelling of the new server. */
             put_string_var(c->e, "new", second);
+            mode = "keep";
         }
     }
+    if (has_array && top && top->type == JSON_STRING && top->n) {
+        /* What the device loses, said out loud: a ServerURL beside Servers is one no client
+         * uses (the 4.x client stops loading the file there, the 3.x client refuses it). */
+        buf t = BUF_INIT;
+        mender_url_quote(&t, top->p, top->n, 100);
+        engine_report(c, SEV_NOTE, "mender-stray-serverurl", top,
+                      "%s the top-level ServerURL '%s': the client uses Servers, and a ServerURL beside them makes the "
+                      "4.x client ignore the rest of the file (the 3.x client refuses it)",
+                      c->dry_run ? "would remove" : "removed", t.data);
+        buf_free(&t);
+    }
+    engine_put(c->e, "mode", mode);
 out:
     buf_free(&q);
     free(sv);
@@ -95,17 +149,20 @@ static const tool_flag flags[] = {
     {"new", "URL", "the new server (required)", "new", NULL},
     {"old", "URL", "the current server (default: the config's own)", "old", NULL},
     {"allow-http", NULL, "accept an http:// new server", "allow-http", "true"},
+    {"force", NULL, "replace the config's own server with --old", "force", "true"},
+    {"client", "GEN", "Mender client generation to check for: 4 (C++, default) or 3 (Go)", "client", NULL},
     {0},
 };
 
 static const engine_builtin builtins[] = {
     {"mender-dual-check", dual_check, NULL, NULL, NULL},
+    MENDER_DROP_SHADOWED_BUILTIN,
     {0},
 };
 
 static const tool_spec menderconf_dual = {
     .prog = "menderconf-dual",
-    .synopsis = "--new URL [--old URL] [--allow-http] [-o FILE | -i] [-n] [FILE]",
+    .synopsis = "--new URL [--old URL [--force]] [--allow-http] [--client 4|3] [-o FILE | -i] [-n] [FILE]",
     .summary = "Write a mender.conf whose Servers hold the old then the new server, with no top-level ServerURL.",
     .mode = TOOL_FILTER,
     .flags = flags,

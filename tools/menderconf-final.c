@@ -42,17 +42,19 @@ static const tool_flag flags[] = {
     {"new", "URL", "the new server (required)", "new", NULL},
     {"servers-array", NULL, "keep a one-entry Servers array instead of ServerURL", "servers-array", "true"},
     {"force", NULL, "go on when the new server is not in the config", "force", "true"},
+    {"client", "GEN", "Mender client generation to check for: 4 (C++, default) or 3 (Go)", "client", NULL},
     {0},
 };
 
 static const engine_builtin builtins[] = {
     {"mender-final-check", final_check, NULL, NULL, NULL},
+    MENDER_DROP_SHADOWED_BUILTIN,
     {0},
 };
 
 static const tool_spec menderconf_final = {
     .prog = "menderconf-final",
-    .synopsis = "--new URL [--servers-array] [--force] [-o FILE | -i] [-n] [FILE]",
+    .synopsis = "--new URL [--servers-array] [--force] [--client 4|3] [-o FILE | -i] [-n] [FILE]",
     .summary = "Write a mender.conf that names only the new server.",
     .mode = TOOL_FILTER,
     .flags = flags,

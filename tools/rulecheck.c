@@ -26,7 +26,7 @@ extern const tool_spec *const *const rulecheck_specs[];
 
 /* config-validate is not a tool_main tool: its rules get the validator's built-ins and
  * the variables its code sets. */
-static const char *const validator_vars[] = {"kind", "stage", NULL};
+static const char *const validator_vars[] = {"kind", "stage", "client", "fallback-file", NULL};
 
 static const tool_spec *spec_for(const char *tool)
 {
@@ -75,6 +75,22 @@ static void check_contract(diag_list *d, const rule_file *f, const rule_contract
         file_error(d, f, c->stage.at, "%s: the stage is review or deploy%s", which, "");
 }
 
+/* Each variable a contract passes to the validator is declared by the tool's file and by
+ * the validator's check rules. */
+static void check_pass(diag_list *d, const rule_file *f, const rule_contract *c)
+{
+    for (size_t i = 0; i < c->npass; i++) {
+        char name[64];
+        snprintf(name, sizeof name, "%.*s", (int)(c->pass[i].len < 60 ? c->pass[i].len : 60), c->pass[i].s);
+        bool in_validator = false;
+        for (size_t k = 0; validator_vars[k]; k++)
+            in_validator |= !strcmp(validator_vars[k], name);
+        if (!declares(f, name) || !in_validator)
+            file_error(d, f, c->pass[i].at, "'pass' names '%s', which %s", name,
+                       !declares(f, name) ? "this file does not declare under vars" : "the validator's checks do not read");
+    }
+}
+
 static int check_rule_file(const char *path, const char *tool, diag_list *d)
 {
     buf text = BUF_INIT;
@@ -112,6 +128,8 @@ static int check_rule_file(const char *path, const char *tool, diag_list *d)
                            validator_vars[i], "");
         check_contract(d, f, &f->input, "input");
         check_contract(d, f, &f->output, "output");
+        check_pass(d, f, &f->input);
+        check_pass(d, f, &f->output);
         status = engine_compile(e, d);
     }
     engine_free(e);

@@ -153,6 +153,18 @@ static bool tolerated(const rule_contract *rc, const char *rule_id)
     return false;
 }
 
+/* Hands the variables a contract names (such as client) to the validator's checks. */
+static void pass_variables(pipeline *p, const rule_contract *rc)
+{
+    for (size_t i = 0; p->v && i < rc->npass; i++) {
+        char name[64];
+        snprintf(name, sizeof name, "%.*s", (int)(rc->pass[i].len < 60 ? rc->pass[i].len : 60), rc->pass[i].s);
+        const char *value = engine_get(p->e, name);
+        if (value)
+            validator_set_var(p->v, name, value);
+    }
+}
+
 /* Refuses input that is not the kind the tool is for (what it exists to fix may be
  * tolerated, as its rule file says). */
 static int check_input(pipeline *p)
@@ -308,8 +320,10 @@ int tool_main(const tool_spec *t, int argc, char **argv)
     if (status == EXIT_OK)
         status = read_input(&p);
     if (status == EXIT_OK) {
-        validate_opts vo = {KIND_AUTO, NULL, NULL, NULL, 0};
+        validate_opts vo = {KIND_AUTO, NULL, NULL, NULL, NULL, 0};
         p.v = validator_new(&vo, &p.d, &status);
+        pass_variables(&p, p.in_contract);
+        pass_variables(&p, p.out_contract);
     }
     if (status == EXIT_OK)
         status = check_input(&p);

@@ -1,5 +1,6 @@
 /* The shared validator: syntax, schema, check rules and built-ins, per config kind. */
 #include "app/validate.h"
+#include "base/ascii.h"
 #include "json/json_parse.h"
 #include "domain/arm.h"
 #include "rules/embedded.h"
@@ -8,6 +9,7 @@
 #include "base/io.h"
 #include "json/json_dup.h"
 #include "domain/mender.h"
+#include "domain/mender_checks.h"
 #include "base/oom.h"
 #include "base/pos.h"
 #include "base/quote.h"
@@ -233,6 +235,8 @@ validator *validator_new(const validate_opts *o, diag_list *d, int *status)
         *status = engine_load(v->checks, o->checks, o->nchecks, d);
     if (*status == EXIT_OK && engine_get(v->checks, "stage"))
         *status = engine_set(v->checks, "stage", 5, v->stage, "--stage", d);
+    if (*status == EXIT_OK && o->client && engine_get(v->checks, "client"))
+        *status = engine_set(v->checks, "client", 6, o->client, "--client", d);
     if (*status == EXIT_OK)
         *status = engine_prepare(v->checks, d);
     if (*status != EXIT_OK) {
@@ -240,6 +244,12 @@ validator *validator_new(const validate_opts *o, diag_list *d, int *status)
         return NULL;
     }
     return v;
+}
+
+void validator_set_var(validator *v, const char *name, const char *value)
+{
+    if (v && engine_get(v->checks, name))
+        engine_put(v->checks, name, value);
 }
 
 void validator_set_stage(validator *v, const char *stage)
@@ -380,7 +390,7 @@ config_kind validator_check_buffer(validator *v, const char *src, size_t len, co
         /* Nothing needs a tree: check syntax and repeated names while streaming. */
         json_doc view = {.src = src, .src_len = len};
         dup_ctx c = {&view, file, d};
-        json_parse_opts po = {0, true, report_dup_at, false, &c};
+        json_parse_opts po = {0, true, report_dup_at, false, &c, false};
         json_doc *ok = json_parse(src, len, &po, &err);
         if (!ok)
             diag_add(d, SEV_ERROR, err.rule, file, err.offset, err.offset, "%s", err.msg);
@@ -390,6 +400,32 @@ config_kind validator_check_buffer(validator *v, const char *src, size_t len, co
     }
     json_doc *doc = json_parse(src, len, NULL, &err);
     config_kind k;
+    if (!doc && !strcmp(err.rule, "json-bom")) {
+        /* The 4.x client's parser skips a byte order mark (nlohmann's lexer does), so for
+         * it a mender.conf with one loads: a warning. The 3.x client's encoding/json
+         * refuses it, as RFC 8259 allows: an error, as for every other kind. */
+        json_parse_opts po = {0};
+        po.allow_bom = true;
+        json_doc *bom = json_parse(src, len, &po, &err);
+        config_kind bk = kind != KIND_AUTO ? kind : bom ? detect(bom, file) : KIND_JSON;
+        if (bom && bk == KIND_MENDER && v && !strcmp(engine_get(v->checks, "client"), "4")) {
+            diag_add(d, SEV_WARNING, "json-bom", file, 0, 0,
+                     "byte order mark (U+FEFF) at the start: the 4.x client skips it, the 3.x client refuses the file "
+                     "and RFC 8259 forbids it; save the file without it");
+            diag_resolve(d, d->n - 1, src, len);
+            k = validator_check_doc(v, bom, file, bk, d);
+            json_doc_free(bom);
+            return k;
+        }
+        json_doc_free(bom);
+        doc = NULL;
+        err.rule = "json-bom";
+        snprintf(err.msg, sizeof err.msg, "%s",
+                 bk == KIND_MENDER ? "byte order mark (U+FEFF) at start of input: the 3.x client refuses the file (and "
+                                     "RFC 8259 forbids it)"
+                                   : "byte order mark (U+FEFF) at start of input is not allowed in JSON");
+        err.offset = 0;
+    }
     if (!doc) {
         k = kind != KIND_AUTO ? kind : detect_by_name(file);
         diag_add(d, SEV_ERROR, err.rule, file, err.offset, err.offset, "%s", err.msg);
@@ -425,6 +461,37 @@ static json_node *clone_keep(json_doc *doc, const json_doc *from, const json_nod
         c->flags = 0;
     }
     return c;
+}
+
+/* The 4.x client loads each file on its own (conf.cpp:233-243): a ServerURL in the
+ * fallback file and Servers in the main file never meet in one file, and Servers wins
+ * (config_parser.cpp:271-314), so the merged view's "ServerURL next to Servers" does not
+ * apply; the other way round it does (the main file stops loading at its ServerURL). The
+ * 3.x client merges both files into one struct and refuses either way (conf/config.go:
+ * 145-197). */
+static void drop_accepted_split(validator *v, const json_doc *merged, size_t fb_len, size_t from, diag_list *d)
+{
+    if (strcmp(engine_get(v->checks, "client"), "4"))
+        return;
+    const json_node *url = NULL, *servers = NULL;
+    for (const json_node *m = json_first(merged->root); m; m = m->next) {
+        if (m->key_len == 9 && ascii_ieq(m->key, "ServerURL", 9))
+            url = m;
+        if (m->key_len == 7 && ascii_ieq(m->key, "Servers", 7))
+            servers = m;
+    }
+    if (!url || !servers || json_key_offset(merged, url) >= fb_len || json_key_offset(merged, servers) < fb_len)
+        return;
+    size_t keep = from;
+    for (size_t i = from; i < d->n; i++) {
+        if (!strcmp(d->v[i].rule, "mender-serverurl-with-servers")) {
+            d->count[d->v[i].sev]--;
+            free(d->v[i].rule), free(d->v[i].message), free(d->v[i].file);
+            continue;
+        }
+        d->v[keep++] = d->v[i];
+    }
+    d->n = keep;
 }
 
 void validator_check_mender_pair(validator *v, const char *fb_src, size_t fb_len, const char *fb_name,
@@ -474,7 +541,10 @@ void validator_check_mender_pair(validator *v, const char *fb_src, size_t fb_len
         if (v) {
             schema_findings(kind_schema(v, KIND_MENDER), merged, main_name, d);
             engine_put(v->checks, "kind", "mender-conf");
+            engine_put(v->checks, "fallback-file", fb_name);
             engine_run(v->checks, merged, main_name, false, d);
+            engine_put(v->checks, "fallback-file", "");
+            drop_accepted_split(v, merged, fb_len, from, d);
         }
         /* Give each finding back to the file its node came from. */
         for (size_t i = from; i < d->n; i++) {

@@ -14,6 +14,7 @@ typedef struct validate_opts {
     config_kind kind;
     const char *stage;              /* "review" (default) or "deploy" */
     const char *schema_path;        /* --schema FILE: checks every file against it instead */
+    const char *client;             /* --client: the Mender client generation, "4" or "3"; NULL: 4 */
     const char *const *checks;      /* -r FILE... ("@default" = the built-in checks); none = default */
     size_t nchecks;
 } validate_opts;
@@ -36,6 +37,9 @@ const engine_builtin *validator_builtins(size_t *n);
 /* Loads the schemas and check rules. Returns NULL with findings in d and *status set to
  * EXIT_BADRULES, EXIT_USAGE or EXIT_IO when something cannot be loaded. */
 validator *validator_new(const validate_opts *o, diag_list *d, int *status);
+
+/* Sets a variable of the check rules (rules/config-validate.yaml), when they declare it. */
+void validator_set_var(validator *v, const char *name, const char *value);
 
 /* Sets the stage (review or deploy) the next checks are made at. */
 void validator_set_stage(validator *v, const char *stage);

@@ -3,43 +3,42 @@
  * lib/ is base < json < query < rules < domain < app; a layer includes and links only
  * itself and the layers below it (README.md, "Layout and design"; make check runs
  * tests/check-layers.sh). */
-/* mender: what tmplkit knows about mender.conf beyond its schema and rule files: where
- * the server URLs are, how two URLs compare, and the checks that need code. */
+/* mender: a mender.conf as the clients read it: which servers they use, the client
+ * generation a run is about, and the built-ins the Mender filters share. */
 #ifndef TK_MENDER_H
 #define TK_MENDER_H
 #include "base/buf.h"
-#include "rules/engine.h"
+#include "domain/mender_url.h"
 #include "json/json.h"
+#include "rules/engine.h"
 #include <stdbool.h>
 
 typedef struct mender_server {
-    json_node *node;        /* the ServerURL string (or other value) node */
+    json_node *node;        /* the ServerURL string node */
     json_node *entry;       /* its Servers entry, or NULL for the top-level ServerURL */
 } mender_server;
 
-/* Lists the usable servers of a config (non-empty string URLs) in the order the client
- * tries them: the top-level ServerURL (any case), then each Servers entry's ServerURL
- * (any case; the last one where a name repeats). Returns the count; *list is malloc'd
- * (free it). */
+/* Lists the usable servers (non-empty string URLs) the client uses, in the order it
+ * tries them: the entries of Servers when the config has a Servers array (both clients
+ * then ignore, or refuse, a top-level ServerURL), else the top-level ServerURL. Option
+ * and member names are matched ignoring case, the last spelling winning, as both clients
+ * do. Returns the count; *list is malloc'd (free it). */
 size_t mender_usable_servers(const json_node *root, mender_server **list);
 
-/* Returns NULL when url is an absolute http or https URL with a host (https only when
- * allow_http is false), or why it is not, worded to follow "URL 'x' ". */
-const char *mender_url_problem(const char *url, size_t len, bool allow_http);
-
-/* The built-in "mender-checks" for config-validate: duplicate names ignoring case,
- * unknown and non-canonical names (args: {known: [...], obsolete: [...]}), server URLs
- * (absolute http(s) with a host, duplicates and empties after normalisation, at least one
- * usable server). */
-extern const engine_builtin mender_checks_builtin;
-
-/* Returns true when two server URLs name the same server: compared without trailing '/'
- * and ignoring the case of scheme and host. */
-bool mender_same_server(const char *a, size_t an, const char *b, size_t bn);
+/* Returns the client generation rule variable "client" names (4 unless it says 3). */
+mender_client mender_client_of(const engine *e);
 
 /* Reads rule variable var (a server URL given as --VAR) into *url and its quoted form
- * into q (for messages). When it is not a usable URL, reports that (rule
- * mender-new-url) and returns false. */
+ * (password masked) into q, for messages. When the client cannot use it, reports that
+ * (rule mender-new-url, naming --VAR) and returns false. */
 bool mender_url_variable(engine_call *c, const char *var, bool allow_http, const char **url, buf *q);
+
+/* The built-in "mender-drop-shadowed": removes every member of the selected object whose
+ * name a later member repeats ignoring case (the clients read the last one), so a filter
+ * edits the value the client uses and leaves no other spelling behind. */
+int mender_drop_shadowed(engine_call *c);
+
+/* Its entry in a tool's table of built-ins. */
+#define MENDER_DROP_SHADOWED_BUILTIN {"mender-drop-shadowed", mender_drop_shadowed, NULL, NULL, NULL}
 
 #endif

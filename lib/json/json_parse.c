@@ -427,9 +427,13 @@ json_doc *json_parse(const char *src, size_t len, const json_parse_opts *opts, j
     size_t root_start = 0, root_end = 0;
 
     if (len >= 3 && !memcmp(src, "\xEF\xBB\xBF", 3)) {
-        fail(&ps, src, "byte order mark (U+FEFF) at start of input is not allowed in JSON");
-        err->rule = "json-bom";
-        goto out;
+        if (opts && opts->allow_bom) {
+            p += 3;     /* kept as leading text: a document written back keeps it */
+        } else {
+            fail(&ps, src, "byte order mark (U+FEFF) at start of input is not allowed in JSON");
+            err->rule = "json-bom";
+            goto out;
+        }
     }
     if (len >= 2 && ((unsigned char)src[0] == 0xFF || (unsigned char)src[0] == 0xFE ||
                      (len >= 2 && (src[0] == 0 || src[1] == 0)))) {

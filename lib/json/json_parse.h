@@ -14,6 +14,7 @@ typedef struct json_parse_opts {
     json_dupkey_fn on_duplicate;    /* check_only: called for each repeated member name */
     bool dup_icase;         /* ... compared ignoring ASCII case */
     void *ctx;              /* passed to on_duplicate */
+    bool allow_bom;         /* skip a leading UTF-8 byte order mark instead of refusing it */
 } json_parse_opts;
 
 #define JSON_DEFAULT_MAX_DEPTH 1000

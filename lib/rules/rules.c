@@ -336,6 +336,28 @@ void rules_locate(const rule_file *f, diag_list *d, size_t from)
     }
 }
 
+/* Reads member key of obj, a list of strings, into a new array (*n set); NULL when absent. */
+static rule_text *text_list(loader *ld, const json_node *obj, const char *key, const char *what, size_t *n)
+{
+    *n = 0;
+    json_node *list = json_get(obj, key, strlen(key));
+    char label[40];
+    snprintf(label, sizeof label, "'%s'", key);
+    if (!list || !is_type(ld, list, JSON_ARRAY, label))
+        return NULL;
+    rule_text *v = xcalloc(json_count(list) + 1, sizeof *v);
+    for (json_node *t = json_first(list); t; t = t->next) {
+        if (!is_type(ld, t, JSON_STRING, what))
+            continue;
+        rule_text *rt = &v[(*n)++];
+        rt->s = json_text(t, &rt->len);
+        size_t at = where_is(ld, t);
+        char q = at < ld->f->len ? ld->f->text[at] : 0;
+        rt->at = at + (q == '"' || q == '\'');
+    }
+    return v;
+}
+
 /* Reads "input:" or "output:" (key) of the rule file into c. */
 static void parse_contract(loader *ld, const json_node *root, const char *key, rule_contract *c)
 {
@@ -346,26 +368,15 @@ static void parse_contract(loader *ld, const json_node *root, const char *key, r
     snprintf(what, sizeof what, "'%s'", key);
     if (!is_type(ld, m, JSON_OBJECT, what))
         return;
-    static const char *const in_keys[] = {"kind", "stage", "tolerate", NULL};
-    static const char *const out_keys[] = {"kind", "stage", NULL};
+    static const char *const in_keys[] = {"kind", "stage", "tolerate", "pass", NULL};
+    static const char *const out_keys[] = {"kind", "stage", "pass", NULL};
     bool input = !strcmp(key, "input");
     check_keys(ld, m, what, input ? in_keys : out_keys);
     c->declared = true;
     get_text(ld, m, "kind", true, what, &c->kind);
     get_text(ld, m, "stage", false, what, &c->stage);
-    json_node *tol = json_get(m, "tolerate", 8);
-    if (tol && is_type(ld, tol, JSON_ARRAY, "'tolerate'")) {
-        c->tolerate = xcalloc(json_count(tol) + 1, sizeof *c->tolerate);
-        for (json_node *t = json_first(tol); t; t = t->next) {
-            if (!is_type(ld, t, JSON_STRING, "a rule id under 'tolerate'"))
-                continue;
-            rule_text *rt = &c->tolerate[c->ntolerate++];
-            rt->s = json_text(t, &rt->len);
-            size_t at = where_is(ld, t);
-            char q = at < ld->f->len ? ld->f->text[at] : 0;
-            rt->at = at + (q == '"' || q == '\'');
-        }
-    }
+    c->tolerate = text_list(ld, m, "tolerate", "a rule id under 'tolerate'", &c->ntolerate);
+    c->pass = text_list(ld, m, "pass", "a variable name under 'pass'", &c->npass);
 }
 
 rule_file *rules_load(const char *name, const char *text, size_t len, bool compiled_in, rule_line_table lines,
@@ -494,6 +505,8 @@ void rules_free(rule_file *f)
     free(f->vars);
     free(f->input.tolerate);
     free(f->output.tolerate);
+    free(f->input.pass);
+    free(f->output.pass);
     json_doc_free(f->yaml);
     free(f->text);
     free(f->name);

@@ -68,12 +68,15 @@ typedef struct rule_var {
 
 /* What a tool's input or output must be, as its rule file declares it ("input:" and
  * "output:"): a document the shared validator accepts as kind at stage, where input may
- * keep the errors whose rule ids are in tolerate (what the tool exists to fix). */
+ * keep the errors whose rule ids are in tolerate (what the tool exists to fix); the
+ * variables in pass (such as client) are set in the validator's checks too. */
 typedef struct rule_contract {
     bool declared;
     rule_text kind, stage;
     rule_text *tolerate;
     size_t ntolerate;
+    rule_text *pass;                /* the tool's variables handed to the validator's checks */
+    size_t npass;
 } rule_contract;
 
 /* For a compiled-in file: the YAML line and column of each node of its stored JSON form,

@@ -128,7 +128,7 @@ static void test_deep_nesting(void)
     size_t off = 0;
     CHECK_STR(parse_error(s, n, &off), "nesting deeper than 1000 levels");
     CHECK(off == 1000);
-    json_parse_opts po = {0, true, NULL, false, NULL};
+    json_parse_opts po = {0, true, NULL, false, NULL, false};
     json_error err;
     CHECK(json_parse(s, n, &po, &err) == NULL);
     free(s);
