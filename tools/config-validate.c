@@ -86,7 +86,9 @@ int main(int argc, char **argv)
     settings s = {{KIND_AUTO, "review", NULL, NULL, NULL, 0}, NULL, false};
     cli_spec spec = {prog, "[--kind KIND] [--schema FILE] [-r CHECKS] [--stage STAGE] [--fallback FILE] [--client 4|3] [--format FMT] [-o FILE] [-q] [-v] [FILE...]",
                      "Check JSON configs: strict syntax, the kind's schema and its checks.",
-                     CO_FORMAT | CO_QUIET | CO_RULES | CO_OUTPUT, options, handle, &s};
+                     CO_FORMAT | CO_QUIET | CO_RULES | CO_OUTPUT, options, handle, &s,
+                     "0 no file has an error, 1 a file has an error (syntax included), 2 usage, 4 a schema or check "
+                     "rule file is malformed, 5 I/O error"};
     cli_common c;
     int r = cli_parse(&spec, argc, argv, &c);
     if (r >= 0) {

@@ -76,8 +76,9 @@ static void print_help(const cli_spec *s)
             print_opt(commons[i].long_name, commons[i].short_name, commons[i].arg_name, commons[i].help);
     print_opt("help", 'h', NULL, "show this help and exit");
     print_opt("version", 0, NULL, "show the version and exit");
-    printf("\nexit status: 0 ok, 1 findings or refusal, 2 usage, 3 bad input, 4 bad rules, 5 I/O error\n"
-           "See %s(1).\n", s->prog);
+    printf("\nexit status: %s\n"
+           "See %s(1).\n",
+           s->exits ? s->exits : "0 ok, 1 findings or refusal, 2 usage, 3 bad input, 4 bad rules, 5 I/O error", s->prog);
 }
 
 /* One option the parser can match: either a common one or the tool's. */

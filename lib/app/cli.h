@@ -62,6 +62,7 @@ typedef struct cli_spec {
     /* Handles a tool option; returns 0, or -1 after cli_usage_error. */
     int (*handle)(void *ctx, int id, const char *arg);
     void *ctx;
+    const char *exits;      /* the "exit status:" line of --help; NULL: the filters' codes */
 } cli_spec;
 
 /* Parses argv into *c (and the tool's own options through spec->handle). Returns -1 to go

@@ -68,7 +68,7 @@ static int parse_options(pipeline *p, int argc, char **argv)
     if (t->mode == TOOL_FILTER && t->check_option)
         p->opts[nflags] = (cli_option){"check", 0, NULL, "write nothing; exit 1 when the input would change", OPT_CHECK};
     p->flag_value = xcalloc(nflags + 1, sizeof *p->flag_value);
-    cli_spec spec = {t->prog, t->synopsis, t->summary, CO_ALL, p->opts, record_option, p};
+    cli_spec spec = {t->prog, t->synopsis, t->summary, CO_ALL, p->opts, record_option, p, NULL};
     int status = cli_parse(&spec, argc, argv, &p->c);
     if (status >= 0)
         return status;
@@ -103,6 +103,12 @@ static int load_rules(pipeline *p)
     }
     for (size_t i = 0; i < p->c.nvars && status == EXIT_OK; i++)
         status = engine_set(p->e, p->c.vars[i].name, p->c.vars[i].name_len, p->c.vars[i].value, "-D", &p->d);
+    /* A required value that a flag gives is asked for by that flag's name. */
+    for (size_t i = 0; t->flags && t->flags[i].long_name && status == EXIT_OK; i++)
+        if (t->flags[i].arg_name && engine_missing(p->e, t->flags[i].var)) {
+            cli_usage_error(t->prog, "--%s %s is required", t->flags[i].long_name, t->flags[i].arg_name);
+            status = EXIT_USAGE;
+        }
     if (status == EXIT_OK)
         status = engine_prepare(p->e, &p->d);
     engine_contracts(p->e, &p->in_contract, &p->out_contract);
@@ -209,8 +215,8 @@ static int apply_rules(pipeline *p)
     return status;
 }
 
-/* The shared validator sees the result before anything is written. Positions of its
- * findings point into the input; edited nodes at their nearest unedited ancestor. */
+/* The shared validator sees the result before anything is written; its findings name the
+ * file without a position (positions in the result would point into text never shown). */
 static int check_result(pipeline *p)
 {
     char stage[16];
@@ -221,8 +227,13 @@ static int check_result(pipeline *p)
     for (size_t i = 0; i < out_d.n; i++) {
         /* Notes about the result repeat what the input already said: keep the rest. */
         finding *f = &out_d.v[i];
-        if (f->sev != SEV_NOTE)
-            diag_copy(&p->d, f, f->sev == SEV_ERROR ? "result would be invalid: " : "result: ");
+        if (f->sev == SEV_NOTE)
+            continue;
+        /* The result is not the input: its findings carry no position in the input file
+         * (the result was never written, or is written somewhere else). */
+        finding *g = diag_copy(&p->d, f, f->sev == SEV_ERROR ? "result would be invalid: " : "result: ");
+        g->start = g->end = (size_t)-1;
+        g->line = g->col = 0;
     }
     diag_free(&out_d);
     return p->d.count[SEV_ERROR] ? EXIT_FINDINGS : EXIT_OK;

@@ -64,7 +64,8 @@ void engine_report(engine_call *c, severity sev, const char *rule_id, const json
     va_start(ap, fmt);
     vsnprintf(msg, sizeof msg, fmt, ap);
     va_end(ap);
-    size_t off = at ? json_report_offset(c->doc, at) : 0;
+    /* A finding about no node (a bad --new) is about the command, not a place in the file. */
+    size_t off = at ? json_report_offset(c->doc, at) : (size_t)-1;
     diag_add(c->d, sev, rule_id, c->file, off, off, "%s", msg);
 }
 
@@ -277,6 +278,12 @@ rule_file *const *engine_files(const engine *e, size_t *n)
 {
     *n = e->nfiles;
     return e->files;
+}
+
+bool engine_missing(const engine *e, const char *name)
+{
+    const var *v = find_var(e, name, strlen(name));
+    return v && v->required && !v->value;
 }
 
 bool engine_is_true(const engine *e, const char *name)

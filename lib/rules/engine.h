@@ -87,6 +87,9 @@ void engine_contracts(engine *e, const rule_contract **input, const rule_contrac
 /* Returns the loaded rule files in order, *n set to the count. */
 rule_file *const *engine_files(const engine *e, size_t *n);
 
+/* Returns true when variable name is required and has no value yet. */
+bool engine_missing(const engine *e, const char *name);
+
 /* Returns true when variable name holds "true". */
 bool engine_is_true(const engine *e, const char *name);
 

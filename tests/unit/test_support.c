@@ -83,7 +83,7 @@ static void test_cli(void)
     CHECK(!cli_number("4x", 0, 100, &v) && !cli_number("", 0, 100, &v) && !cli_number("101", 0, 100, &v));
     CHECK(!cli_number("+5", 0, 100, &v) && !cli_number(" 5", 0, 100, &v));
     char *argv[] = {"t", "-qD", "a=b", "--indent=4", "--", "-x", NULL};
-    cli_spec spec = {"t", "", "", CO_ALL, NULL, NULL, NULL};
+    cli_spec spec = {"t", "", "", CO_ALL, NULL, NULL, NULL, NULL};
     cli_common c;
     CHECK(cli_parse(&spec, 6, argv, &c) == -1);
     CHECK(c.quiet && c.nvars == 1 && !strcmp(c.vars[0].value, "b") && c.indent == 4 && c.indent_set);
