@@ -59,6 +59,9 @@ static void report_unknown(checks *x, const json_node *m, const json_node *known
     const json_node *near = NULL;
     for (const json_node *k = json_first(known); k; k = k->next) {
         size_t dist = k->type == JSON_STRING ? edit_distance(k->p, k->n, m->key, m->key_len) : 99;
+        /* An abbreviation ("Cert" for "Certificate") is as near as a typo. */
+        if (k->type == JSON_STRING && m->key_len >= 3 && m->key_len < k->n && ascii_ieq(k->p, m->key, m->key_len))
+            dist = 1;
         if (dist < best)
             best = dist, near = k;
     }
@@ -199,6 +202,16 @@ static void check_integers(checks *x, const json_node *root, const json_node *ar
     for (const json_node *m = json_first(root); m; m = m->next)
         if (find_name(ints, m->key, m->key_len))
             check_integer(x, m);
+    if (x->client != MENDER_CLIENT_3)
+        return;     /* the 4.x client reads no integer inside an object */
+    /* Integer members of objects only the 3.x client reads (Connectivity). */
+    const json_node *nested = json_get(args, "member-integers", 15);
+    for (const json_node *m = json_first(root); m; m = m->next)
+        for (const json_node *o = json_first(nested); o && m->type == JSON_OBJECT; o = o->next)
+            if (o->key_len == m->key_len && ascii_ieq(o->key, m->key, m->key_len))
+                for (const json_node *k = json_first(m); k; k = k->next)
+                    if (find_name(o, k->key, k->key_len))
+                        check_integer(x, k);
 }
 
 /* Repeated option names, ignoring case: both clients keep the last one (the C++ client's
@@ -351,12 +364,13 @@ static int run_checks(engine_call *c)
 const engine_builtin mender_checks_builtin = {
     "mender-checks", run_checks, NULL,
     "{\"type\": \"object\", \"additionalProperties\": false,"
-    " \"required\": [\"known\", \"obsolete\", \"integers\", \"members\"],"
+    " \"required\": [\"known\", \"obsolete\", \"integers\", \"members\", \"member-integers\"],"
     " \"$defs\": {\"names\": {\"type\": \"array\", \"items\": {\"type\": \"string\"}}},"
     " \"properties\": {\"known\": {\"$ref\": \"#/$defs/names\", \"minItems\": 1},"
     " \"obsolete\": {\"type\": \"object\", \"additionalProperties\": false, \"required\": [\"3\", \"4\"],"
     "   \"properties\": {\"3\": {\"$ref\": \"#/$defs/names\"}, \"4\": {\"$ref\": \"#/$defs/names\"}}},"
     " \"integers\": {\"$ref\": \"#/$defs/names\"},"
-    " \"members\": {\"type\": \"object\", \"additionalProperties\": {\"$ref\": \"#/$defs/names\"}}}}",
+    " \"members\": {\"type\": \"object\", \"additionalProperties\": {\"$ref\": \"#/$defs/names\"}},"
+    " \"member-integers\": {\"type\": \"object\", \"additionalProperties\": {\"$ref\": \"#/$defs/names\"}}}}",
     NULL,
 };
