@@ -154,8 +154,21 @@ static const tool_flag flags[] = {
     {0},
 };
 
+/* What the rule ids dual_check reports mean (SARIF). */
+static const diag_rule dual_rules[] = {
+    {"mender-new-url", "--new is not a URL the client can use", "Give an absolute https URL with a lower-case scheme, no user name or password and a valid port (http with --allow-http)."},
+    {"mender-old-url", "--old is not a server URL", "Give the current server as an absolute http(s) URL."},
+    {"mender-old-not-current", "--old is not the server the config uses", "Leave --old out to keep the config's own server first, or add --force to replace it."},
+    {"mender-no-current-server", "the config has no server to keep", "Give the current server with --old."},
+    {"mender-new-is-old", "the new server is the current one", "Nothing to move: check --new."},
+    {"mender-too-many-servers", "Servers holds more than two servers", "The two-server form has exactly the old and the new server; edit Servers by hand."},
+    {"mender-other-second-server", "Servers already holds a different second server", "Remove the other server first, or move to it instead."},
+    {"mender-stray-serverurl", "a top-level ServerURL beside Servers was removed", "No client uses it: the C++ client stops loading the file there, the Go client refuses it."},
+    {0, 0, 0},
+};
+
 static const engine_builtin builtins[] = {
-    {"mender-dual-check", dual_check, NULL, NULL, NULL},
+    {"mender-dual-check", dual_check, NULL, NULL, NULL, dual_rules},
     MENDER_DROP_SHADOWED_BUILTIN,
     {0},
 };

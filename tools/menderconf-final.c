@@ -46,8 +46,15 @@ static const tool_flag flags[] = {
     {0},
 };
 
+/* What the rule ids final_check reports mean (SARIF). */
+static const diag_rule final_rules[] = {
+    {"mender-new-url", "--new is not a URL the client can use", "Give an absolute https URL with a lower-case scheme, no user name or password and a valid port."},
+    {"mender-new-not-listed", "the new server is not among the config's servers", "Run menderconf-dual first, so that devices already know the new server, or add --force."},
+    {0, 0, 0},
+};
+
 static const engine_builtin builtins[] = {
-    {"mender-final-check", final_check, NULL, NULL, NULL},
+    {"mender-final-check", final_check, NULL, NULL, NULL, final_rules},
     MENDER_DROP_SHADOWED_BUILTIN,
     {0},
 };

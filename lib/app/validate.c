@@ -546,6 +546,16 @@ void validator_check_mender_pair(validator *v, const char *fb_src, size_t fb_len
             engine_put(v->checks, "fallback-file", "");
             drop_accepted_split(v, merged, fb_len, from, d);
         }
+        if (v && !strcmp(engine_get(v->checks, "client"), "3")) {
+            /* The 3.x client unmarshals the whole fallback file, the options the main file
+             * overrides included (conf/config.go:145-181): its errors count on their own. */
+            diag_list alone = {0};
+            validator_check_doc(v, fb, fb_name, KIND_MENDER, &alone);
+            for (size_t i = 0; i < alone.n; i++)
+                if (alone.v[i].sev == SEV_ERROR && strcmp(alone.v[i].rule, "mender-no-server"))
+                    diag_copy(d, &alone.v[i], "");
+            diag_free(&alone);
+        }
         /* Give each finding back to the file its node came from. */
         for (size_t i = from; i < d->n; i++) {
             finding *f = &d->v[i];
@@ -562,6 +572,7 @@ void validator_check_mender_pair(validator *v, const char *fb_src, size_t fb_len
                 f->line = p.line, f->col = p.col;
             }
         }
+        diag_dedupe(d, from);   /* a fallback error seen in both views is said once */
         json_doc_free(merged);
         free(both);
     } else if (fb && mn) {

@@ -3,6 +3,7 @@
 #include "base/oom.h"
 #include "base/pos.h"
 #include <stdarg.h>
+#include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -61,6 +62,37 @@ void diag_resolve(diag_list *d, size_t from, const char *src, size_t len)
         f->line = p.line;
         f->col = p.col;
     }
+}
+
+static void free_one(finding *f)
+{
+    free(f->rule);
+    free(f->message);
+    free(f->file);
+}
+
+static bool same_finding(const finding *a, const finding *b)
+{
+    return a->sev == b->sev && a->start == b->start && a->line == b->line && a->col == b->col &&
+           !strcmp(a->rule, b->rule) && !strcmp(a->file, b->file) && !strcmp(a->message, b->message);
+}
+
+void diag_dedupe(diag_list *d, size_t from)
+{
+    /* Quadratic in the findings of one check, which are few; identical ones are rarer. */
+    size_t keep = from;
+    for (size_t i = from; i < d->n; i++) {
+        bool seen = false;
+        for (size_t k = 0; k < keep && !seen; k++)
+            seen = same_finding(&d->v[k], &d->v[i]);
+        if (seen) {
+            d->count[d->v[i].sev]--;
+            free_one(&d->v[i]);
+            continue;
+        }
+        d->v[keep++] = d->v[i];
+    }
+    d->n = keep;
 }
 
 void diag_free(diag_list *d)

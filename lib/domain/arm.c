@@ -409,4 +409,5 @@ const engine_builtin arm_checks_builtin = {
     " \"reserved-endpoints\": {\"type\": \"array\", \"items\": {\"type\": \"string\"}},"
     " \"regions\": {\"type\": \"string\", \"pattern\": \"^rules/\"}}}",
     check_arm_args,
+    NULL,
 };

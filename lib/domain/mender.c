@@ -96,3 +96,10 @@ int mender_drop_shadowed(engine_call *c)
     return EXIT_OK;
 }
 
+
+const diag_rule mender_drop_shadowed_rules[] = {
+    {"mender-drop-shadowed", "an option repeated later under another spelling was removed",
+     "Both Mender clients read the last of options repeated ignoring case; the earlier spellings are removed so that "
+     "the file says what the client reads."},
+    {0, 0, 0},
+};

@@ -38,7 +38,10 @@ bool mender_url_variable(engine_call *c, const char *var, bool allow_http, const
  * edits the value the client uses and leaves no other spelling behind. */
 int mender_drop_shadowed(engine_call *c);
 
+/* What the rule id it reports means (for SARIF). */
+extern const diag_rule mender_drop_shadowed_rules[];
+
 /* Its entry in a tool's table of built-ins. */
-#define MENDER_DROP_SHADOWED_BUILTIN {"mender-drop-shadowed", mender_drop_shadowed, NULL, NULL, NULL}
+#define MENDER_DROP_SHADOWED_BUILTIN {"mender-drop-shadowed", mender_drop_shadowed, NULL, NULL, NULL, mender_drop_shadowed_rules}
 
 #endif

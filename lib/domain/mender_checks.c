@@ -170,7 +170,7 @@ static void check_integer(checks *x, const json_node *m)
         plain = (((const char *)m->p)[i] >= '0' && ((const char *)m->p)[i] <= '9') || ((const char *)m->p)[i] == '-';
     if (plain) {
         if (!json_num_to_int(m->p, m->n, -2147483648LL, 2147483647LL, &v))
-            engine_report(x->c, SEV_ERROR, "mender-integer", m,
+            engine_report(x->c, SEV_ERROR, "mender-integer-range", m,
                           go ? "%.*s is out of range (-2147483648 to 2147483647): the 3.x client refuses it on 32-bit "
                                "devices"
                              : "%.*s is out of range (-2147483648 to 2147483647): the 4.x client ignores it and uses "
@@ -184,7 +184,7 @@ static void check_integer(checks *x, const json_node *m)
                       "%.*s is written '%.*s': the 3.x client refuses this config (write a plain integer)", nl, name,
                       (int)(m->n < 40 ? m->n : 40), (const char *)m->p);
     } else if (!(d >= -2147483648.0 && d < 2147483648.0)) {
-        engine_report(x->c, SEV_ERROR, "mender-integer", m,
+        engine_report(x->c, SEV_ERROR, "mender-integer-range", m,
                       "%.*s is out of range (-2147483648 to 2147483647): the 4.x client ignores it and uses the default",
                       nl, name);
     } else {
@@ -199,9 +199,10 @@ static void check_integer(checks *x, const json_node *m)
 static void check_integers(checks *x, const json_node *root, const json_node *args)
 {
     const json_node *ints = json_get(args, "integers", 8);
+    const json_node *obsolete = json_get(json_get(args, "obsolete", 8), x->client == MENDER_CLIENT_3 ? "3" : "4", 1);
     for (const json_node *m = json_first(root); m; m = m->next)
-        if (find_name(ints, m->key, m->key_len))
-            check_integer(x, m);
+        if (find_name(ints, m->key, m->key_len) && !find_name(obsolete, m->key, m->key_len))
+            check_integer(x, m);    /* an option this client does not read cannot break it */
     if (x->client != MENDER_CLIENT_3)
         return;     /* the 4.x client reads no integer inside an object */
     /* Integer members of objects only the 3.x client reads (Connectivity). */
@@ -249,6 +250,27 @@ static void where_is(checks *x, const json_node *n, const json_node *from, buf *
         buf_printf(dst, "line %zu, column %zu", p.line, p.col);
 }
 
+/* A top-level ServerURL beside Servers; top and servers are the last spellings, the ones
+ * the clients read. The C++ client reads Servers (any value marks it used), then a string
+ * ServerURL makes LoadFile fail (config_parser.cpp:271-314): the servers stay, but the
+ * file stops loading there and HttpsClient, Security and RetryDownloadCount are lost (a
+ * partial load, conf.cpp:321-322). The Go client refuses a non-empty ServerURL beside a
+ * non-null Servers (conf/config.go:184-197). */
+static void serverurl_beside_servers(checks *x, const json_node *top, const json_node *servers)
+{
+    if (!top || top->type != JSON_STRING || !servers)
+        return;
+    if (x->client == MENDER_CLIENT_4)
+        engine_report(x->c, SEV_ERROR, "mender-serverurl-with-servers", top,
+                      "top-level ServerURL next to Servers: the 4.x client uses Servers but stops reading the file at "
+                      "ServerURL, whatever its value (\"\" included), so HttpsClient, Security and RetryDownloadCount "
+                      "are ignored; delete the key");
+    else if (top->n && servers->type != JSON_NULL)
+        engine_report(x->c, SEV_ERROR, "mender-serverurl-with-servers-3", top,
+                      "top-level ServerURL next to Servers: the 3.x client refuses this config (Both Servers AND "
+                      "ServerURL given); delete the key");
+}
+
 /* The servers (C++: config_parser.cpp:271-314 reads Servers, then ServerURL; auth.cpp
  * tries them in order and stops at one it cannot use. Go: conf/config.go:184-205). */
 static void check_servers(checks *x, const json_node *root)
@@ -261,6 +283,7 @@ static void check_servers(checks *x, const json_node *root)
         if (m->key_len == 9 && ascii_ieq(m->key, "ServerURL", 9))
             top = m;
     }
+    serverurl_beside_servers(x, top, servers);
     const json_node *urls[64];
     size_t nurls = 0, usable = 0;
     const json_node *empty_before = NULL;
@@ -361,6 +384,28 @@ static int run_checks(engine_call *c)
     return EXIT_OK;
 }
 
+static const diag_rule rules[] = {
+    {"mender-serverurl-with-servers", "a top-level ServerURL next to Servers (4.x client)",
+     "The 4.x client reads Servers, then stops loading the file at a string ServerURL beside it (config_parser.cpp:298-308), so HttpsClient, Security and RetryDownloadCount are ignored. Delete the ServerURL key (menderconf-dual does)."},
+    {"mender-serverurl-with-servers-3", "a top-level ServerURL next to Servers (3.x client)",
+     "The 3.x client refuses a config with a non-empty ServerURL beside Servers (conf/config.go:191-197). Delete the ServerURL key (menderconf-dual does)."},
+    {"mender-duplicate-option", "an option repeated under another spelling", "Both clients read only the last one; keep one spelling."},
+    {"mender-unknown-option", "an option no Mender client reads", "Check the spelling against the Mender documentation."},
+    {"mender-unknown-member", "a member of HttpsClient, Security, Connectivity or DBus no client reads", "The setting is silently off: check the spelling."},
+    {"mender-option-case", "an option in non-canonical case", "The clients match names ignoring case, readers of the file may not: use the documented spelling."},
+    {"mender-rootfs-part-case", "RootfsPartA/B in another spelling", "The rootfs-image update module reads them with a case-sensitive jq: spell them RootfsPartA and RootfsPartB."},
+    {"mender-obsolete-option", "an option this client generation does not read", "Remove it, or keep it for the other generation."},
+    {"mender-integer", "an integer option the client ignores or refuses", "Write a plain JSON integer between -2147483648 and 2147483647."},
+    {"mender-integer-range", "an integer option outside int32", "The 4.x client ignores it; a 32-bit 3.x client refuses the file."},
+    {"mender-integer-form", "an integer option written with a fraction or exponent", "The 4.x client converts it, the 3.x client refuses the file: write a plain integer."},
+    {"mender-servers-entry", "a Servers entry without ServerURL", "The client skips it; remove it."},
+    {"mender-empty-server", "an empty server URL", "Before a usable server it stops the 4.x client's authentication; remove it."},
+    {"mender-server-url", "a server URL the client cannot use", "Use an absolute http(s) URL with a lower-case scheme, no user name or password and a valid port."},
+    {"mender-duplicate-server", "the same server twice", "Remove the repeated entry."},
+    {"mender-no-server", "no usable server", "A device needs a server: set ServerURL or Servers (a fragment merged at build time can be checked with --fallback)."},
+    {0, 0, 0},
+};
+
 const engine_builtin mender_checks_builtin = {
     "mender-checks", run_checks, NULL,
     "{\"type\": \"object\", \"additionalProperties\": false,"
@@ -373,4 +418,5 @@ const engine_builtin mender_checks_builtin = {
     " \"members\": {\"type\": \"object\", \"additionalProperties\": {\"$ref\": \"#/$defs/names\"}},"
     " \"member-integers\": {\"type\": \"object\", \"additionalProperties\": {\"$ref\": \"#/$defs/names\"}}}}",
     NULL,
+    rules,
 };

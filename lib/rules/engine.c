@@ -230,6 +230,14 @@ void engine_add_builtins(engine *e, const engine_builtin *b, size_t n)
     e->builtins = xrealloc(e->builtins, (e->nbuiltins + n) * sizeof *e->builtins);
     memcpy(e->builtins + e->nbuiltins, b, n * sizeof *b);
     e->nbuiltins += n;
+    for (size_t i = 0; i < n; i++)
+        for (const diag_rule *r = b[i].rules; r && r->id; r++) {
+            e->catalog = xrealloc(e->catalog, (e->ncatalog + 1) * sizeof *e->catalog);
+            diag_rule *c = &e->catalog[e->ncatalog++];
+            c->id = xstrdup(r->id);
+            c->summary = r->summary ? xstrdup(r->summary) : NULL;
+            c->help = r->help ? xstrdup(r->help) : NULL;
+        }
 }
 
 int engine_set(engine *e, const char *name, size_t len, const char *value, const char *how, diag_list *d)

@@ -43,6 +43,7 @@ typedef struct engine_builtin {
      * compiled-in rule file when the project builds. */
     const char *args_schema;
     engine_args_check_fn check_args;    /* optional, after the schema holds */
+    const diag_rule *rules;     /* what the rule ids it reports mean (for SARIF); ends with a NULL id */
 } engine_builtin;
 
 /* Adds a finding for a built-in at node at (rule id as given, positions resolved later). */

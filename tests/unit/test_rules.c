@@ -245,7 +245,7 @@ static void test_engine(void)
                         "    do: {set: \"${v}-${key}\"}\n"
                         "  - id: r\n    select: \"$..[?@ == 'd-']\"\n    do: {report: {severity: warning, message: \"at ${path}\"}}\n";
     engine *e = engine_new("t");
-    engine_builtin b = {"count", count_builtin, NULL, NULL, NULL};
+    engine_builtin b = {"count", count_builtin, NULL, NULL, NULL, NULL};
     engine_add_builtins(e, &b, 1);
     diag_list d = {0};
     CHECK(engine_load_text(e, "r.yaml", rules, strlen(rules), &d) == EXIT_OK);
