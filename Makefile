@@ -11,6 +11,9 @@ CONFORMANCE ?= ../shared/conformance
 CC         ?= cc
 PKGS       := yaml-0.1 libpcre2-8
 DEB_PKGS   := libyaml-dev libpcre2-dev pkg-config
+# Test-only dependencies: the real Mender client (the Go client, 3.x) is the oracle of the
+# differential test; tests that need a missing one skip with a message.
+TEST_PKGS  := mender-client
 OPT        ?= -O2 -g
 WARN       := -Wall -Wextra -Wpedantic -Wshadow -Wstrict-prototypes -Wmissing-prototypes
 BASE_CFLAGS = -std=c11 -D_POSIX_C_SOURCE=200809L -D_DEFAULT_SOURCE -Ilib $(WARN) $(OPT)
@@ -44,7 +47,7 @@ BINS       := $(TOOLS:%=$(B)/bin/%)
 
 .SECONDARY:
 
-.PHONY: all build deps check test unit golden conformance check-asan demo bench install \
+.PHONY: all build deps test-deps differential check test unit golden conformance check-asan demo bench install \
         uninstall clean static valgrind
 
 all: deps
@@ -130,12 +133,34 @@ $(B)/tests/conf_%: tests/conformance/conf_%.c $(B)/libtmplkit.a
 	@mkdir -p $(@D)
 	$(CC) $(ALL_CFLAGS) $(ALL_LDFLAGS) $< $(B)/libtmplkit.a $(LIBS_LINK) -o $@
 
-check: deps
+# Installs the test-only packages when they are missing and this runs as root; otherwise
+# says which tests will skip. Never fails the build.
+test-deps:
+	@missing=""; command -v mender >/dev/null 2>&1 || missing="$$missing mender-client"; \
+	if [ -z "$$missing" ]; then :; \
+	elif [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null 2>&1; then \
+	    echo "test-deps: installing$$missing"; \
+	    DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends $$missing >/dev/null 2>&1 || \
+	    { DEBIAN_FRONTEND=noninteractive apt-get update -qq >/dev/null 2>&1 && \
+	      DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends $$missing >/dev/null 2>&1; } || \
+	    echo "test-deps: could not install$$missing: the tests that need it will skip"; \
+	else \
+	    echo "test-deps: missing$$missing (sudo apt-get install$$missing): the tests that need it will skip"; \
+	fi
+
+# The differential test against the real Mender client on N generated configs.
+N    ?= 3000
+SEED ?= 20261123
+differential: deps test-deps
+	@$(MAKE) --no-print-directory build
+	@B=$(B) sh tests/differential/run.sh $(N) $(SEED)
+
+check: deps test-deps
 	@$(MAKE) --no-print-directory build
 	@B=$(B) CONFORMANCE=$(CONFORMANCE) sh tests/run-all.sh
 
 # The same suites, built and run under AddressSanitizer and UBSan.
-check-asan: deps
+check-asan: deps test-deps
 	@$(MAKE) --no-print-directory B=build-asan LINK_MODE= OPT="-O1 -g -fsanitize=address,undefined -fno-omit-frame-pointer -fno-sanitize-recover=all" \
 	    EXTRA_LDFLAGS="-fsanitize=address,undefined" build
 	@B=build-asan CONFORMANCE=$(CONFORMANCE) ASAN_OPTIONS=detect_leaks=1 sh tests/run-all.sh

@@ -9,4 +9,6 @@ sh "$TOP/tests/check-build-rules.sh"
 sh "$TOP/tests/run-unit.sh"
 sh "$TOP/tests/run-golden.sh"
 sh "$TOP/tests/run-conformance.sh"
+# A smoke of the differential test (make differential runs thousands of cases).
+sh "$TOP/tests/differential/run.sh" "${DIFF_N:-300}"
 awk '{p += $1; f += $2; s += $3} END {printf "%d passed, %d failed, %d skipped\n", p, f, s; exit f > 0}' "$COUNTS"
