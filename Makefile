@@ -11,9 +11,9 @@ CONFORMANCE ?= ../shared/conformance
 CC         ?= cc
 PKGS       := yaml-0.1 libpcre2-8
 DEB_PKGS   := libyaml-dev libpcre2-dev pkg-config
-# Test-only dependencies: the real Mender client (the Go client, 3.x) is the oracle of the
-# differential test; tests that need a missing one skip with a message.
-TEST_PKGS  := mender-client
+# Test-only dependencies: the real Mender tools (the Go client, 3.x, and mender-artifact)
+# are the oracles of the differential and update-module tests; shellcheck, dash and busybox
+# check the update module. A test whose dependency is missing skips with a message.
 OPT        ?= -O2 -g
 WARN       := -Wall -Wextra -Wpedantic -Wshadow -Wstrict-prototypes -Wmissing-prototypes
 BASE_CFLAGS = -std=c11 -D_POSIX_C_SOURCE=200809L -D_DEFAULT_SOURCE -Ilib $(WARN) $(OPT)
@@ -35,11 +35,11 @@ LIBS_LINK   = -Wl,-Bstatic $(PKG_LIBS) -Wl,-Bdynamic -lm
 endif
 
 B          ?= build
-TOOLS      := config-validate tmpl-apply menderconf-dual menderconf-final
+TOOLS      := config-validate tmpl-apply menderconf-dual menderconf-final menderconf-artifact
 LIB_SRC    := $(sort $(wildcard lib/*/*.c))
 LIB_HDR    := $(sort $(wildcard lib/*/*.h))
 LIB_OBJ    := $(LIB_SRC:%.c=$(B)/%.o) $(B)/gen/embedded.o
-RULE_FILES := $(sort $(wildcard rules/*.yaml rules/*/*.yaml rules/*.txt))
+RULE_FILES := $(sort $(wildcard rules/*.yaml rules/*/*.yaml rules/*.txt rules/modules/*))
 UNIT_SRC   := $(sort $(wildcard tests/unit/test_*.c))
 UNIT_BIN   := $(UNIT_SRC:tests/unit/%.c=$(B)/tests/%)
 CONF_BIN   := $(patsubst tests/conformance/%.c,$(B)/tests/%,$(wildcard tests/conformance/conf_*.c))
@@ -82,7 +82,7 @@ $(B)/gen/embed: tools/embed.c $(EMBED_LIB) $(LIB_HDR)
 	@mkdir -p $(@D)
 	$(CC) $(ALL_CFLAGS) tools/embed.c $(EMBED_LIB) $(LIBS_LINK) -o $@
 
-$(B)/gen/embedded.c: $(RULE_FILES) $(B)/gen/embed
+$(B)/gen/embedded.c: $(RULE_FILES) $(B)/gen/embed Makefile
 	$(B)/gen/embed $@ $(RULE_FILES)
 
 $(B)/gen/embedded.o: $(B)/gen/embedded.c lib/rules/embedded.h
@@ -103,7 +103,7 @@ $(B)/bin/%: $(B)/tools/%.o $(B)/libtmplkit.a $(B)/gen/rules.checked
 	$(CC) $(ALL_LDFLAGS) $(B)/tools/$*.o $(B)/libtmplkit.a $(LIBS_LINK) -o $@
 
 # Each tool built on tool_main compiled once more without main(), to give rulecheck its spec.
-SPEC_TOOLS := $(filter-out config-validate,$(TOOLS))
+SPEC_TOOLS := $(filter-out config-validate menderconf-artifact,$(TOOLS))
 $(B)/gen/spec-%.o: tools/%.c $(LIB_HDR)
 	@mkdir -p $(@D)
 	$(CC) $(ALL_CFLAGS) -DTK_SPEC_ONLY -c $< -o $@
@@ -137,6 +137,10 @@ $(B)/tests/conf_%: tests/conformance/conf_%.c $(B)/libtmplkit.a
 # says which tests will skip. Never fails the build.
 test-deps:
 	@missing=""; command -v mender >/dev/null 2>&1 || missing="$$missing mender-client"; \
+	command -v mender-artifact >/dev/null 2>&1 || missing="$$missing mender-artifact"; \
+	command -v shellcheck >/dev/null 2>&1 || missing="$$missing shellcheck"; \
+	command -v dash >/dev/null 2>&1 || missing="$$missing dash"; \
+	command -v busybox >/dev/null 2>&1 || missing="$$missing busybox"; \
 	if [ -z "$$missing" ]; then :; \
 	elif [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null 2>&1; then \
 	    echo "test-deps: installing$$missing"; \
@@ -197,6 +201,7 @@ install: all
 	install -m 755 $(BINS) $(DESTDIR)$(BINDIR)
 	install -m 644 $(TOOLS:%=tools/%.1) $(DESTDIR)$(MANDIR)
 	cp -R rules/. $(DESTDIR)$(DATADIR)/
+	chmod 755 $(DESTDIR)$(DATADIR)/modules/menderconf
 
 uninstall:
 	rm -f $(TOOLS:%=$(DESTDIR)$(BINDIR)/%) $(TOOLS:%=$(DESTDIR)$(MANDIR)/%.1)

@@ -3,6 +3,7 @@
 #include "app/cli.h"
 #include "base/diag.h"
 #include "app/report.h"
+#include "base/sha256.h"
 #include "base/io.h"
 #include "json/json.h"
 #include "json/keyset.h"
@@ -158,6 +159,33 @@ static void test_arena(void)
     CHECK(a.head == NULL);
 }
 
+/* FIPS 180-4 examples and a message longer than a block, split across calls. */
+static void test_sha256(void)
+{
+    char hex[65];
+    sha256 s;
+    sha256_init(&s);
+    sha256_hex(&s, hex);
+    CHECK_STR(hex, "e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855");
+    sha256_init(&s);
+    sha256_add(&s, "abc", 3);
+    sha256_hex(&s, hex);
+    CHECK_STR(hex, "ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad");
+    const char *two = "abcdbcdecdefdefgefghfghighijhijkijkljklmklmnlmnomnopnopq";
+    sha256_init(&s);
+    for (const char *p = two; *p; p++)
+        sha256_add(&s, p, 1);
+    sha256_hex(&s, hex);
+    CHECK_STR(hex, "248d6a61d20638b8e5c026930c3e6039a33ce45964ff2167f6ecedd419db06c1");
+    sha256_init(&s);
+    char hundred[100];
+    memset(hundred, 'a', sizeof hundred);
+    for (int i = 0; i < 10000; i++)     /* one million 'a' */
+        sha256_add(&s, hundred, sizeof hundred);
+    sha256_hex(&s, hex);
+    CHECK_STR(hex, "cdc76e5c9914fb9281a1c7e284d73e67f1809a48a497200e046d39ccc7112cd0");
+}
+
 int main(void)
 {
     test_diag();
@@ -167,5 +195,6 @@ int main(void)
     test_io();
     test_keyset();
     test_arena();
+    test_sha256();
     return unit_summary("unit support");
 }

@@ -1,0 +1,112 @@
+#!/bin/sh
+# menderconf-artifact and its update module with the real Mender tools: every Artifact is
+# read back with mender-artifact, and the Debian mender-client (the Go client) installs
+# them for real, standalone, in a private mount namespace where scratch directories are
+# bind-mounted over /etc/mender and /usr/share/mender/modules/v3. Needs root, unshare,
+# mender and mender-artifact; skips with a message otherwise. Ends with
+# "mender-module client: P passed, F failed, S skipped".
+. "$(dirname "$0")/../lib.sh"
+skip() {
+    echo "mender-module client: skipped: $1"
+    echo "mender-module client: 0 passed, 0 failed, 1 skipped"
+    record 0 0 1
+    exit 0
+}
+[ "$(id -u)" = 0 ] || skip "needs root (mount namespaces)"
+for t in unshare mender mender-artifact; do
+    command -v "$t" >/dev/null 2>&1 || skip "$t is not installed"
+done
+unshare -m --propagation private true 2>/dev/null || skip "unshare -m is not permitted here"
+
+W=$(mktemp -d "${TMPDIR:-/tmp}/tmplkit-client.XXXXXX")
+trap 'rm -rf "$W"' EXIT
+passed=0 failed=0
+check() {
+    name=$1
+    shift
+    if "$@"; then
+        passed=$((passed + 1))
+    else
+        failed=$((failed + 1))
+        echo "FAIL mender-module client: $name"
+        [ -f "$W/log" ] && tail -5 "$W/log" | sed 's/^/    /'
+    fi
+}
+
+printf '{\n  "ServerURL": "https://hosted.mender.io",\n  "TenantToken": "abc"\n}\n' > "$W/current.conf"
+"$BIN/menderconf-dual" --new https://eu.hosted.mender.io "$W/current.conf" > "$W/dual.conf"
+printf '{\n  "ServerURL": "https://other.example.com"\n}\n' > "$W/other.conf"
+
+# ---- the Artifacts, read back
+"$BIN/menderconf-artifact" --config "$W/dual.conf" -t testdev -t otherdev -N dual-1 \
+    --expect-current "$W/current.conf" -o "$W/dual.mender" 2> "$W/log"
+check "menderconf-artifact writes the Artifact" [ -s "$W/dual.mender" ]
+mender-artifact read "$W/dual.mender" > "$W/read" 2>&1
+check "  its name" grep -q "Name: dual-1" "$W/read"
+check "  its device types" grep -q "Compatible devices: '\[testdev otherdev\]'" "$W/read"
+check "  its payload type" grep -q "Type: *menderconf" "$W/read"
+check "  the config's checksum" grep -q "checksum: $(sha256sum "$W/dual.conf" | cut -d' ' -f1)" "$W/read"
+"$BIN/menderconf-artifact" --config "$W/dual.conf" -t testdev -N dual-any -o "$W/any.mender" 2> "$W/log"
+"$BIN/menderconf-artifact" --module-artifact -t testdev -o "$W/module.mender" 2> "$W/log"
+mender-artifact read "$W/module.mender" > "$W/read" 2>&1
+check "the module Artifact is a single-file payload" grep -q "Type: *single-file" "$W/read"
+"$BIN/menderconf-artifact" --module -o "$W" 2> "$W/log"
+
+# run SCRIPT: runs sh SCRIPT in a private mount namespace with the scratch /etc/mender and
+# modules directory mounted; its output goes to $W/log.
+setup_device() {
+    rm -rf "$W/etc" "$W/modules" "$W/data"
+    mkdir -p "$W/etc" "$W/modules" "$W/data"
+    cp "$W/current.conf" "$W/etc/mender.conf"
+    chmod 600 "$W/etc/mender.conf"
+    echo "artifact_name=original" > "$W/etc/artifact_info"
+    echo "device_type=testdev" > "$W/data/device_type"
+    cp -p /usr/share/mender/modules/v3/single-file "$W/modules/" 2>/dev/null
+    cp -p "$W/menderconf" "$W/modules/"
+}
+run() {
+    unshare -m --propagation private sh -c "
+        mount --bind '$W/etc' /etc/mender && mount --bind '$W/modules' /usr/share/mender/modules/v3 || exit 99
+        $1" > "$W/log" 2>&1
+}
+client="mender --no-syslog --config /etc/mender/mender.conf --fallback-config /nonexistent --data $W/data"
+
+setup_device
+run "$client install $W/dual.mender && $client commit"
+check "install + commit: exit 0" [ $? = 0 ]
+check "  the config is replaced" cmp -s "$W/etc/mender.conf" "$W/dual.conf"
+check "  its mode is kept" [ "$(stat -c %a "$W/etc/mender.conf")" = 600 ]
+check "  no backup or temporary file is left" [ -z "$(find "$W/data" "$W/etc" -name '*menderconf*' 2>/dev/null)" ]
+
+setup_device
+run "$client install $W/dual.mender && $client rollback"
+check "install + rollback: exit 0" [ $? = 0 ]
+check "  the original bytes are back" cmp -s "$W/etc/mender.conf" "$W/current.conf"
+
+setup_device
+cp "$W/other.conf" "$W/etc/mender.conf"
+run "$client install $W/dual.mender"
+check "a config not among --expect-current: install fails" [ $? != 0 ]
+check "  the config is byte-identical" cmp -s "$W/etc/mender.conf" "$W/other.conf"
+check "  the deployment log says why" grep -q "none of the configs" "$W/log"
+
+setup_device
+run "mount -o remount,ro,bind /etc/mender && $client install $W/any.mender"
+check "a read-only target directory: install fails" [ $? != 0 ]
+check "  the config is intact" cmp -s "$W/etc/mender.conf" "$W/current.conf"
+
+setup_device
+run "$client install $W/dual.mender && MENDERCONF_TARGET=/etc/mender/mender.conf \
+     /usr/share/mender/modules/v3/menderconf ArtifactInstall $W/data/modules/v3/payloads/0000/tree && $client commit"
+check "ArtifactInstall run twice (after a power cut) ends the same" [ $? = 0 ]
+check "  the config is the new one" cmp -s "$W/etc/mender.conf" "$W/dual.conf"
+
+setup_device
+rm -f "$W/modules/menderconf"
+run "$client install $W/module.mender && $client commit"
+check "the module Artifact installs the module" cmp -s "$W/modules/menderconf" "$TOP/rules/modules/menderconf"
+check "  executable" [ -x "$W/modules/menderconf" ]
+
+echo "mender-module client: $passed passed, $failed failed, 0 skipped"
+record "$passed" "$failed" 0
+[ "$failed" = 0 ]
