@@ -47,6 +47,12 @@ check "  its device types" grep -q "Compatible devices: '\[testdev otherdev\]'" 
 check "  its payload type" grep -q "Type: *menderconf" "$W/read"
 check "  the config's checksum" grep -q "checksum: $(sha256sum "$W/dual.conf" | cut -d' ' -f1)" "$W/read"
 "$BIN/menderconf-artifact" --config "$W/dual.conf" -t testdev -N dual-any -o "$W/any.mender" 2> "$W/log"
+if command -v openssl >/dev/null 2>&1 && openssl ecparam -name prime256v1 -genkey -noout -out "$W/key.pem" 2>/dev/null &&
+    openssl ec -in "$W/key.pem" -pubout -out "$W/pub.pem" 2>/dev/null; then
+    "$BIN/menderconf-artifact" --config "$W/dual.conf" -t testdev -N signed -k "$W/key.pem" -o "$W/signed.mender" 2>"$W/log"
+    mender-artifact read -k "$W/pub.pem" "$W/signed.mender" > "$W/read" 2>&1
+    check "--signing-key: the signature verifies" grep -q "Signature: signed and verified correctly" "$W/read"
+fi
 "$BIN/menderconf-artifact" --module-artifact -t testdev -o "$W/module.mender" 2> "$W/log"
 mender-artifact read "$W/module.mender" > "$W/read" 2>&1
 check "the module Artifact is a single-file payload" grep -q "Type: *single-file" "$W/read"
