@@ -20,7 +20,7 @@ static const struct common_def {
     {CO_INPLACE, "in-place", 'i', NULL, "replace the input file with the result (atomically)", -2},
     {CO_RULES, "rules", 'r', "FILE", "load rules from FILE (repeatable)", -3},
     {CO_SET, "set", 'D', "NAME=VALUE", "set a rule variable (repeatable)", -4},
-    {CO_FORMAT, "format", 0, "FMT", "diagnostics as text, json or sarif", -5},
+    {CO_FORMAT, "format", 0, "FMT", "diagnostics as text, json, sarif or github (workflow commands)", -5},
     {CO_INDENT, "indent", 0, "N", "indent output with N spaces (default: the input's style)", -6},
     {CO_INDENT, "tab", 0, NULL, "indent output with tabs", -7},
     {CO_INDENT, "compact", 0, NULL, "write output on one line", -8},
@@ -146,8 +146,10 @@ static int apply(const cli_spec *s, cli_common *c, const match *m, const char *a
             c->format = FMT_JSON;
         else if (!strcmp(arg, "sarif"))
             c->format = FMT_SARIF;
+        else if (!strcmp(arg, "github"))
+            c->format = FMT_GITHUB;
         else
-            return cli_usage_error(p, "--format must be text, json or sarif, not '%s'", arg), EXIT_USAGE;
+            return cli_usage_error(p, "--format must be text, json, sarif or github, not '%s'", arg), EXIT_USAGE;
         return -1;
     case -6:
         if (!cli_number(arg, 0, 16, &n))

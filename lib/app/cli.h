@@ -6,7 +6,7 @@
 
 #define TMPLKIT_VERSION "0.1.0"
 
-typedef enum out_format { FMT_TEXT, FMT_JSON, FMT_SARIF } out_format;
+typedef enum out_format { FMT_TEXT, FMT_JSON, FMT_SARIF, FMT_GITHUB } out_format;
 
 /* Which common options a tool accepts (bit set in cli_spec.common). */
 enum cli_common_opt {

@@ -2,6 +2,7 @@
 #include "app/report.h"
 #include "base/buf.h"
 #include "base/io.h"
+#include "base/sha256.h"
 #include "base/oom.h"
 #include "json/json_write.h"
 #include <stdio.h>
@@ -79,9 +80,14 @@ void diag_render_json(const diag_list *d, const char *tool, const char *extra_js
 }
 
 /* Writes a relative file path as a URI reference: unreserved bytes kept, others %XX. */
+/* Writes path as a URI reference: an absolute path as a file:// URI, a relative one as a
+ * relative reference (with uriBaseId %SRCROOT% beside it); bytes outside the unreserved
+ * set are percent-encoded, so any file name gives valid UTF-8 JSON. */
 static void put_uri(out *o, const char *path)
 {
     buf b = BUF_INIT;
+    if (path[0] == '/')
+        buf_puts(&b, "file://");
     for (const unsigned char *p = (const unsigned char *)path; *p; p++) {
         if ((*p >= 'a' && *p <= 'z') || (*p >= 'A' && *p <= 'Z') || (*p >= '0' && *p <= '9') ||
             strchr("-._~/", *p))
@@ -91,6 +97,61 @@ static void put_uri(out *o, const char *path)
     }
     json_write_string(o, b.data ? b.data : "", b.len);
     buf_free(&b);
+}
+
+/* A stable identity of a finding across commits. */
+static void fingerprint(const finding *f, char hex[65])
+{
+    sha256 s;
+    sha256_init(&s);
+    sha256_add(&s, f->rule, strlen(f->rule) + 1);
+    sha256_add(&s, f->file, strlen(f->file) + 1);
+    sha256_add(&s, f->message, strlen(f->message));
+    sha256_hex(&s, hex);
+}
+
+/* Writes s with GitHub's workflow-command escapes: always %, CR, LF; in a property also
+ * ':' and ','. */
+static void put_github(out *o, const char *s, bool property)
+{
+    for (; *s; s++) {
+        switch (*s) {
+        case '%': out_puts(o, "%25"); break;
+        case '\r': out_puts(o, "%0D"); break;
+        case '\n': out_puts(o, "%0A"); break;
+        case ':': out_puts(o, property ? "%3A" : ":"); break;
+        case ',': out_puts(o, property ? "%2C" : ","); break;
+        default: out_putc(o, *s);
+        }
+    }
+}
+
+/* Writes every finding as a GitHub Actions workflow command, "::error file=F,line=L,
+ * col=C,title=RULE::MESSAGE", so the run annotates the files. */
+static void render_github(const diag_list *d, const report_opts *r, out *o)
+{
+    for (size_t i = 0; i < d->n; i++) {
+        const finding *f = &d->v[i];
+        if (r->quiet && f->sev != SEV_ERROR)
+            continue;
+        out_puts(o, f->sev == SEV_ERROR ? "::error " : f->sev == SEV_WARNING ? "::warning " : "::notice ");
+        out_puts(o, "file=");
+        put_github(o, *f->file ? f->file : "stdin", true);
+        if (f->line) {
+            char num[64];
+            snprintf(num, sizeof num, ",line=%zu,col=%zu", f->line, f->col);
+            out_puts(o, num);
+        }
+        if (*f->rule) {
+            out_puts(o, ",title=");
+            put_github(o, r->prog, true);
+            out_puts(o, " ");
+            put_github(o, f->rule, true);
+        }
+        out_puts(o, "::");
+        put_github(o, f->message, false);
+        out_putc(o, '\n');
+    }
 }
 
 static const diag_rule *find_rule(const diag_rule *cat, size_t n, const char *id)
@@ -138,6 +199,8 @@ void diag_render_sarif(const diag_list *d, const char *tool, const char *version
         put_str(o, ids[k]);
         out_puts(o, ", \"shortDescription\": {\"text\": ");
         put_str(o, r && r->summary ? r->summary : ids[k]);
+        out_puts(o, "}, \"fullDescription\": {\"text\": ");
+        put_str(o, r && r->help ? r->help : r && r->summary ? r->summary : ids[k]);
         out_puts(o, "}, \"help\": {\"text\": ");
         put_str(o, r && r->help ? r->help : r && r->summary ? r->summary : ids[k]);
         out_puts(o, "}}");
@@ -154,13 +217,24 @@ void diag_render_sarif(const diag_list *d, const char *tool, const char *version
         out_puts(o, num);
         put_str(o, f->message);
         out_puts(o, "}, \"locations\": [{\"physicalLocation\": {\"artifactLocation\": {\"uri\": ");
-        put_uri(o, *f->file ? f->file : "stdin");
+        const char *file = *f->file ? f->file : "stdin";
+        put_uri(o, file);
+        /* A relative path is relative to the checkout's root, as code scanning expects. */
+        if (file[0] != '/')
+            out_puts(o, ", \"uriBaseId\": \"%SRCROOT%\"");
         out_puts(o, "}");
         /* Code scanning wants a region on every result: a file-level finding points at 1:1. */
         snprintf(num, sizeof num, ", \"region\": {\"startLine\": %zu, \"startColumn\": %zu}",
                  f->line ? f->line : 1, f->line ? f->col : 1);
         out_puts(o, num);
-        out_puts(o, "}}]}");
+        out_puts(o, "}}]");
+        /* The same finding keeps its fingerprint when lines move above it: rule, file and
+         * message, not the position. */
+        char fp[65];
+        fingerprint(f, fp);
+        out_puts(o, ", \"partialFingerprints\": {\"tmplkitFinding/v1\": \"");
+        out_puts(o, fp);
+        out_puts(o, "\"}}");
     }
     out_puts(o, d->n ? "\n      ]\n    }\n  ]\n}\n" : "]\n    }\n  ]\n}\n");
     free(ids);
@@ -187,6 +261,10 @@ static bool shows_any(const diag_list *d, const report_opts *r, size_t from, siz
  * sarif). Errors are left in o->err. */
 static void report_render(const diag_list *d, const report_opts *r, out *o)
 {
+    if (r->format == FMT_GITHUB) {
+        render_github(d, r, o);
+        return;
+    }
     if (r->format != FMT_TEXT) {
         diag_list kept = {0};
         const diag_list *shown = d;
