@@ -47,9 +47,12 @@ static void test_diag(void)
     free(t);
     t = render(&d, 2);
     CHECK(strstr(t, "\"version\": \"2.1.0\""));
-    CHECK(strstr(t, "{\"id\": \"r1\", \"shortDescription\": {\"text\": \"rule one\"}, \"help\": {\"text\": \"fix it\"}}"));
+    CHECK(strstr(t, "{\"id\": \"r1\", \"shortDescription\": {\"text\": \"rule one\"}, \"fullDescription\": {\"text\": "
+                    "\"fix it\"}, \"help\": {\"text\": \"fix it\"}}"));
     CHECK(strstr(t, "{\"id\": \"r2\", \"shortDescription\": {\"text\": \"r2\"}"));
-    CHECK(strstr(t, "\"uri\": \"my%20file.json\"}, \"region\": {\"startLine\": 1, \"startColumn\": 1}"));
+    CHECK(strstr(t, "\"uri\": \"my%20file.json\", \"uriBaseId\": \"%SRCROOT%\"}, \"region\": {\"startLine\": 1, "
+                    "\"startColumn\": 1}"));
+    CHECK(strstr(t, "\"partialFingerprints\": {\"tmplkitFinding/v1\": \""));
     CHECK(strstr(t, "\"ruleId\": \"r1\", \"ruleIndex\": 0, \"level\": \"error\", \"message\": {\"text\": \"bad 'a'\"}"));
     free(t);
     diag_free(&d);
