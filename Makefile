@@ -53,7 +53,12 @@ BINS       := $(TOOLS:%=$(B)/bin/%)
 all: deps
 	@$(MAKE) --no-print-directory build
 
-build: $(BINS) $(UNIT_BIN) $(CONF_BIN)
+COMPLETIONS := $(TOOLS:%=$(B)/share/bash-completion/completions/%)
+build: $(BINS) $(UNIT_BIN) $(CONF_BIN) $(COMPLETIONS)
+
+# bash completion, generated from each tool's --help (the same tables it parses with).
+$(B)/share/bash-completion/completions/%: $(B)/bin/% tools/completion.sh
+	@sh tools/completion.sh $(B)/bin $(@D) $*
 
 # Installs the build dependencies when they are missing: with apt-get as root,
 # otherwise prints the command to run and fails.
@@ -196,15 +201,17 @@ static: deps
 	@$(MAKE) --no-print-directory B=build-static LINK_MODE=-static build
 	@for t in $(TOOLS); do file build-static/bin/$$t 2>/dev/null || ls -l build-static/bin/$$t; done
 
+COMPLETIONDIR ?= $(PREFIX)/share/bash-completion/completions
 install: all
-	install -d $(DESTDIR)$(BINDIR) $(DESTDIR)$(MANDIR) $(DESTDIR)$(DATADIR)
+	install -d $(DESTDIR)$(BINDIR) $(DESTDIR)$(MANDIR) $(DESTDIR)$(DATADIR) $(DESTDIR)$(COMPLETIONDIR)
+	install -m 644 $(COMPLETIONS) $(DESTDIR)$(COMPLETIONDIR)
 	install -m 755 $(BINS) $(DESTDIR)$(BINDIR)
 	install -m 644 $(TOOLS:%=tools/%.1) $(DESTDIR)$(MANDIR)
 	cp -R rules/. $(DESTDIR)$(DATADIR)/
 	chmod 755 $(DESTDIR)$(DATADIR)/modules/menderconf
 
 uninstall:
-	rm -f $(TOOLS:%=$(DESTDIR)$(BINDIR)/%) $(TOOLS:%=$(DESTDIR)$(MANDIR)/%.1)
+	rm -f $(TOOLS:%=$(DESTDIR)$(BINDIR)/%) $(TOOLS:%=$(DESTDIR)$(MANDIR)/%.1) $(TOOLS:%=$(DESTDIR)$(COMPLETIONDIR)/%)
 	rm -rf $(DESTDIR)$(DATADIR)
 
 clean:
