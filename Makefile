@@ -8,15 +8,21 @@ DATADIR    ?= $(PREFIX)/share/tmplkit
 DESTDIR    ?=
 CONFORMANCE ?= ../shared/conformance
 
+# The one place the version comes from: the newest vX.Y.Z tag git describes, else this line.
+VERSION_LINE := 0.1.0
+VERSION    ?= $(shell v=$$(git describe --tags --match 'v[0-9]*' 2>/dev/null) && echo "$${v\#v}" | tr - + || echo $(VERSION_LINE))
+
 CC         ?= cc
 PKGS       := yaml-0.1 libpcre2-8
 DEB_PKGS   := libyaml-dev libpcre2-dev pkg-config
 # Test-only dependencies: the real Mender tools (the Go client, 3.x, and mender-artifact)
 # are the oracles of the differential and update-module tests; shellcheck, dash and busybox
-# check the update module. A test whose dependency is missing skips with a message.
+# check the update module; lintian the Debian package; pre-commit the hooks. The SARIF test
+# installs Microsoft's SARIF Multitool from npm itself. A test whose dependency is missing
+# skips with a message.
 OPT        ?= -O2 -g
 WARN       := -Wall -Wextra -Wpedantic -Wshadow -Wstrict-prototypes -Wmissing-prototypes
-BASE_CFLAGS = -std=c11 -D_POSIX_C_SOURCE=200809L -D_DEFAULT_SOURCE -Ilib $(WARN) $(OPT)
+BASE_CFLAGS = -std=c11 -D_POSIX_C_SOURCE=200809L -D_DEFAULT_SOURCE -Ilib -DTMPLKIT_VERSION='"$(VERSION)"' $(WARN) $(OPT)
 # Recursively expanded on purpose: pkg-config is asked only when a recipe runs, after `deps`.
 PKG_CFLAGS  = $(shell pkg-config --cflags $(PKGS) 2>/dev/null)
 PKG_LIBS    = $(shell pkg-config --libs $(PKGS) 2>/dev/null)
@@ -47,7 +53,7 @@ BINS       := $(TOOLS:%=$(B)/bin/%)
 
 .SECONDARY:
 
-.PHONY: all build deps test-deps differential check test unit golden conformance check-asan demo bench install \
+.PHONY: all build deps test-deps differential deb check test unit golden conformance check-asan demo bench install \
         uninstall clean static valgrind
 
 all: deps
@@ -146,6 +152,8 @@ test-deps:
 	command -v shellcheck >/dev/null 2>&1 || missing="$$missing shellcheck"; \
 	command -v dash >/dev/null 2>&1 || missing="$$missing dash"; \
 	command -v busybox >/dev/null 2>&1 || missing="$$missing busybox"; \
+	command -v lintian >/dev/null 2>&1 || missing="$$missing lintian"; \
+	command -v pre-commit >/dev/null 2>&1 || missing="$$missing pre-commit"; \
 	if [ -z "$$missing" ]; then :; \
 	elif [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null 2>&1; then \
 	    echo "test-deps: installing$$missing"; \
@@ -206,9 +214,32 @@ install: all
 	install -d $(DESTDIR)$(BINDIR) $(DESTDIR)$(MANDIR) $(DESTDIR)$(DATADIR) $(DESTDIR)$(COMPLETIONDIR)
 	install -m 644 $(COMPLETIONS) $(DESTDIR)$(COMPLETIONDIR)
 	install -m 755 $(BINS) $(DESTDIR)$(BINDIR)
-	install -m 644 $(TOOLS:%=tools/%.1) $(DESTDIR)$(MANDIR)
+	for t in $(TOOLS); do sed 's/"tmplkit [0-9][^"]*"/"tmplkit $(VERSION)"/' tools/$$t.1 > $(DESTDIR)$(MANDIR)/$$t.1; \
+	    chmod 644 $(DESTDIR)$(MANDIR)/$$t.1; done
 	cp -R rules/. $(DESTDIR)$(DATADIR)/
 	chmod 755 $(DESTDIR)$(DATADIR)/modules/menderconf
+
+# A Debian package from a staging install: binaries, gzipped man pages, completion, the
+# rules for reference, the Mender update module where the module Artifact puts it, and
+# /usr/share/doc/tmplkit with copyright and changelog.
+DEB_ARCH = $(shell dpkg --print-architecture 2>/dev/null || echo amd64)
+DEB      = $(B)/tmplkit_$(VERSION)_$(DEB_ARCH).deb
+deb: all
+	@command -v dpkg-deb >/dev/null || { echo "deb: dpkg-deb is missing (apt-get install dpkg)"; exit 5; }
+	rm -rf $(B)/deb
+	@$(MAKE) --no-print-directory install DESTDIR=$(CURDIR)/$(B)/deb PREFIX=/usr
+	gzip -9n $(B)/deb/usr/share/man/man1/*.1
+	install -d $(B)/deb/usr/share/doc/tmplkit $(B)/deb/usr/share/mender/modules/v3 $(B)/deb/DEBIAN
+	install -m 644 tools/deb/copyright $(B)/deb/usr/share/doc/tmplkit/copyright
+	sed 's/@VERSION@/$(VERSION)/' tools/deb/changelog | gzip -9n > $(B)/deb/usr/share/doc/tmplkit/changelog.gz
+	chmod 644 $(B)/deb/usr/share/doc/tmplkit/changelog.gz
+	install -m 755 rules/modules/menderconf $(B)/deb/usr/share/mender/modules/v3/menderconf
+	install -d $(B)/deb/usr/share/lintian/overrides
+	install -m 644 tools/deb/lintian-overrides $(B)/deb/usr/share/lintian/overrides/tmplkit
+	strip --strip-unneeded $(B)/deb/usr/bin/*
+	sed -e 's/@VERSION@/$(VERSION)/' -e 's/@ARCH@/$(DEB_ARCH)/' \
+	    -e "s/@SIZE@/$$(du -sk --exclude=DEBIAN $(B)/deb | cut -f1)/" tools/deb/control > $(B)/deb/DEBIAN/control
+	dpkg-deb --root-owner-group -Zxz --build $(B)/deb $(DEB)
 
 uninstall:
 	rm -f $(TOOLS:%=$(DESTDIR)$(BINDIR)/%) $(TOOLS:%=$(DESTDIR)$(MANDIR)/%.1) $(TOOLS:%=$(DESTDIR)$(COMPLETIONDIR)/%)

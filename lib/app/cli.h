@@ -4,7 +4,10 @@
 #include <stdbool.h>
 #include <stddef.h>
 
+/* The version comes from the Makefile (VERSION: git describe, else its VERSION line). */
+#ifndef TMPLKIT_VERSION
 #define TMPLKIT_VERSION "0.1.0"
+#endif
 
 typedef enum out_format { FMT_TEXT, FMT_JSON, FMT_SARIF, FMT_GITHUB } out_format;
 
