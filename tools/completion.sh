@@ -5,6 +5,7 @@
 #   sh tools/completion.sh BINDIR OUTDIR TOOL...
 # writes OUTDIR/TOOL, a bash completion file (bash-completion loads it by the command's
 # name; zsh can use it through bashcompinit).
+# shellcheck disable=SC2016  # it writes bash code: the single quotes are meant
 set -e
 bindir=$1 outdir=$2
 shift 2
