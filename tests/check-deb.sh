@@ -4,21 +4,10 @@
 # says its version, with man pages, completion, the update module and the package docs
 # in place. Runs with the default build only (the sanitizer build is not what ships).
 . "$(dirname "$0")/lib.sh"
-skip() {
-    echo "deb: skipped: $1"
-    echo "deb: 0 passed, 0 failed, 1 skipped"
-    record 0 0 1
-    exit 0
-}
-[ "$B" = build ] || skip "runs with the default build"
-command -v dpkg-deb >/dev/null 2>&1 || skip "dpkg-deb is not installed"
+SUITE=deb
+[ "$B" = build ] || skip_suite "runs with the default build"
+command -v dpkg-deb >/dev/null 2>&1 || skip_suite "dpkg-deb is not installed"
 cd "$TOP" || exit 1
-passed=0 failed=0
-check() {
-    name=$1
-    shift
-    if "$@"; then passed=$((passed + 1)); else failed=$((failed + 1)); echo "FAIL deb: $name"; fi
-}
 W=$(mktemp -d "${TMPDIR:-/tmp}/tmplkit-deb.XXXXXX")
 trap 'rm -rf "$W"' EXIT
 make --no-print-directory -s deb > "$W/make.log" 2>&1
@@ -45,6 +34,4 @@ check "the update module where the module Artifact puts it" [ -x "$W/root/usr/sh
 check "copyright" [ -f "$W/root/usr/share/doc/tmplkit/copyright" ]
 check "changelog" [ -f "$W/root/usr/share/doc/tmplkit/changelog.gz" ]
 check "the rules for reference" [ -f "$W/root/usr/share/tmplkit/config-validate.yaml" ]
-echo "deb: $passed passed, $failed failed"
-record "$passed" "$failed" 0
-[ "$failed" = 0 ]
+finish

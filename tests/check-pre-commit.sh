@@ -5,23 +5,12 @@
 # fail each file as expected: a bad mender.conf and a template with a plaintext key fail,
 # clean files pass. Skipped without pre-commit or git.
 . "$(dirname "$0")/lib.sh"
-skip() {
-    echo "pre-commit: skipped: $1"
-    echo "pre-commit: 0 passed, 0 failed, 1 skipped"
-    record 0 0 1
-    exit 0
-}
-[ "$B" = build ] || skip "runs with the default build (it builds its own copy)"
-command -v pre-commit >/dev/null 2>&1 || skip "pre-commit is not installed (Debian package pre-commit)"
-command -v git >/dev/null 2>&1 || skip "git is not installed"
+SUITE=pre-commit
+[ "$B" = build ] || skip_suite "runs with the default build (it builds its own copy)"
+command -v pre-commit >/dev/null 2>&1 || skip_suite "pre-commit is not installed (Debian package pre-commit)"
+command -v git >/dev/null 2>&1 || skip_suite "git is not installed"
 W=$(mktemp -d "${TMPDIR:-/tmp}/tmplkit-precommit.XXXXXX")
 trap 'rm -rf "$W"' EXIT
-passed=0 failed=0
-check() {
-    name=$1
-    shift
-    if "$@"; then passed=$((passed + 1)); else failed=$((failed + 1)); echo "FAIL pre-commit: $name"; fi
-}
 git_quiet() { git -c user.name=test -c user.email=test@example.invalid -c init.defaultBranch=main "$@" >/dev/null 2>&1; }
 
 # The hook repository: this tree as committed work would hold it.
@@ -63,6 +52,4 @@ pre-commit run --all-files > "$W/run2" 2>&1
 check "clean files pass" [ $? = 0 ]
 check "  every hook passed" sh -c "grep -c 'Passed' '$W/run2' | grep -q 3"
 [ "$failed" = 0 ] || { echo "--- first run"; tail -20 "$W/run1"; echo "--- second run"; tail -10 "$W/run2"; }
-echo "pre-commit: $passed passed, $failed failed"
-record "$passed" "$failed" 0
-[ "$failed" = 0 ]
+finish

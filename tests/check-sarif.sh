@@ -4,6 +4,7 @@
 # build/.test-deps): the OASIS SARIF 2.1.0 schema and its rules, and GitHub code scanning's
 # ingestion rules (--rule-kind "Gh;Sarif"). Skipped, with a message, when it cannot be had.
 . "$(dirname "$0")/lib.sh"
+SUITE="sarif"
 deps="$TOP/build/.test-deps/sarif"
 mt="$deps/node_modules/@microsoft/sarif-multitool-linux/Sarif.Multitool"
 if [ ! -f "$mt" ] && command -v npm >/dev/null 2>&1; then
@@ -14,10 +15,7 @@ if [ ! -f "$mt" ] && command -v npm >/dev/null 2>&1; then
 fi
 [ -f "$mt" ] && chmod u+x "$mt" 2>/dev/null
 if [ ! -x "$mt" ] || ! "$mt" --version >/dev/null 2>&1; then
-    echo "sarif: skipped: the SARIF Multitool is not available (npm install @microsoft/sarif-multitool)"
-    echo "sarif: 0 passed, 0 failed, 1 skipped"
-    record 0 0 1
-    exit 0
+    skip_suite "the SARIF Multitool is not available (npm install @microsoft/sarif-multitool)"
 fi
 W=$(mktemp -d "${TMPDIR:-/tmp}/tmplkit-sarif.XXXXXX")
 trap 'rm -rf "$W"' EXIT

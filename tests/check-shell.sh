@@ -2,11 +2,9 @@
 # shellcheck on the update module (POSIX sh) and the project's shell scripts; skipped when
 # shellcheck is not installed.
 . "$(dirname "$0")/lib.sh"
+SUITE="shellcheck"
 if ! command -v shellcheck >/dev/null 2>&1; then
-    echo "shellcheck: skipped: not installed"
-    echo "shellcheck: 0 passed, 0 failed, 1 skipped"
-    record 0 0 1
-    exit 0
+    skip_suite "not installed"
 fi
 cd "$TOP" || exit 1
 passed=0 failed=0

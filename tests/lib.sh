@@ -7,3 +7,34 @@ record() {  # record PASSED FAILED SKIPPED
     [ -n "${COUNTS:-}" ] && echo "$1 $2 $3" >> "$COUNTS"
     return 0
 }
+
+# The runners below count assertions in $passed and $failed and name themselves in $SUITE.
+passed=0 failed=0
+
+# skip_suite REASON: the whole suite cannot run here; says why and counts one skip.
+skip_suite() {
+    echo "$SUITE: skipped: $1"
+    echo "$SUITE: 0 passed, 0 failed, 1 skipped"
+    record 0 0 1
+    exit 0
+}
+
+# check NAME COMMAND...: one assertion, passed when COMMAND succeeds.
+check() {
+    check_name=$1
+    shift
+    if "$@"; then
+        passed=$((passed + 1))
+    else
+        failed=$((failed + 1))
+        echo "FAIL $SUITE: $check_name"
+    fi
+}
+
+# finish: the suite's count line; exits 1 when anything failed.
+finish() {
+    echo "$SUITE: $passed passed, $failed failed"
+    record "$passed" "$failed" 0
+    [ "$failed" = 0 ]
+    exit
+}

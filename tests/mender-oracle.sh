@@ -4,11 +4,9 @@
 # load in it (mender ... show-provides exits 0). The Go client is older and more lenient
 # than the C++ one, so this is a floor, not the rule. Skipped without the client.
 . "$(dirname "$0")/lib.sh"
+SUITE="mender-oracle"
 if ! command -v mender >/dev/null 2>&1; then
-    echo "mender-oracle: skipped: the mender client is not installed (Debian package mender-client)"
-    echo "mender-oracle: 0 passed, 0 failed, 1 skipped"
-    record 0 0 1
-    exit 0
+    skip_suite "the mender client is not installed (Debian package mender-client)"
 fi
 data=$(mktemp -d "${TMPDIR:-/tmp}/tmplkit-oracle.XXXXXX")
 trap 'rm -rf "$data"' EXIT

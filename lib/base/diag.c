@@ -10,8 +10,8 @@
 
 #define NOPOS ((size_t)-1)
 
-finding *diag_add(diag_list *d, severity sev, const char *rule, const char *file, size_t start, size_t end,
-                  const char *fmt, ...)
+finding *diag_vadd(diag_list *d, severity sev, const char *rule, const char *file, size_t start, size_t end,
+                   const char *fmt, va_list ap)
 {
     if (d->n == d->cap) {
         d->cap = d->cap ? d->cap * 2 : 16;
@@ -24,23 +24,31 @@ finding *diag_add(diag_list *d, severity sev, const char *rule, const char *file
     f->start = start;
     f->end = end;
     f->line = f->col = 0;
-    buf m = BUF_INIT;
-    va_list ap;
-    va_start(ap, fmt);
+    va_list again;
+    va_copy(again, ap);
     char small[512];
     int n = vsnprintf(small, sizeof small, fmt, ap);
-    va_end(ap);
     if (n >= 0 && (size_t)n >= sizeof small) {
+        buf m = BUF_INIT;
         buf_reserve(&m, (size_t)n);
-        va_start(ap, fmt);
-        vsnprintf(m.data, (size_t)n + 1, fmt, ap);
-        va_end(ap);
+        vsnprintf(m.data, (size_t)n + 1, fmt, again);
         m.len = (size_t)n;
         f->message = buf_detach(&m, NULL);
     } else {
         f->message = xstrdup(n >= 0 ? small : "");
     }
+    va_end(again);
     d->count[sev]++;
+    return f;
+}
+
+finding *diag_add(diag_list *d, severity sev, const char *rule, const char *file, size_t start, size_t end,
+                  const char *fmt, ...)
+{
+    va_list ap;
+    va_start(ap, fmt);
+    finding *f = diag_vadd(d, sev, rule, file, start, end, fmt, ap);
+    va_end(ap);
     return f;
 }
 

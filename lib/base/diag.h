@@ -2,6 +2,7 @@
  * lib/app/report.h renders them. */
 #ifndef TK_DIAG_H
 #define TK_DIAG_H
+#include <stdarg.h>
 #include <stddef.h>
 
 typedef enum severity { SEV_NOTE, SEV_WARNING, SEV_ERROR } severity;
@@ -29,6 +30,10 @@ typedef struct diag_rule {
 /* Adds a finding (message printf-formatted) and returns it; position unresolved. */
 finding *diag_add(diag_list *d, severity sev, const char *rule, const char *file, size_t start, size_t end,
                   const char *fmt, ...) __attribute__((format(printf, 7, 8)));
+
+/* diag_add with the arguments as a va_list. */
+finding *diag_vadd(diag_list *d, severity sev, const char *rule, const char *file, size_t start, size_t end,
+                   const char *fmt, va_list ap) __attribute__((format(printf, 7, 0)));
 
 /* Adds a copy of finding f (position included) whose message starts with prefix. */
 finding *diag_copy(diag_list *d, const finding *f, const char *prefix);

@@ -59,14 +59,12 @@ typedef struct run {
 
 void engine_report(engine_call *c, severity sev, const char *rule_id, const json_node *at, const char *fmt, ...)
 {
-    char msg[600];
-    va_list ap;
-    va_start(ap, fmt);
-    vsnprintf(msg, sizeof msg, fmt, ap);
-    va_end(ap);
     /* A finding about no node (a bad --new) is about the command, not a place in the file. */
     size_t off = at ? json_report_offset(c->doc, at) : (size_t)-1;
-    diag_add(c->d, sev, rule_id, c->file, off, off, "%s", msg);
+    va_list ap;
+    va_start(ap, fmt);
+    diag_vadd(c->d, sev, rule_id, c->file, off, off, fmt, ap);
+    va_end(ap);
 }
 
 engine *engine_new(const char *tool)
@@ -420,12 +418,10 @@ static bool rule_error(run *r, size_t at, const char *fmt, ...) __attribute__((f
 /* Adds an error at offset at of the current rule file; returns false. */
 static bool rule_error(run *r, size_t at, const char *fmt, ...)
 {
-    char msg[400];
     va_list ap;
     va_start(ap, fmt);
-    vsnprintf(msg, sizeof msg, fmt, ap);
+    diag_vadd(r->d, SEV_ERROR, "rule-file", r->rf->name, at, at, fmt, ap);
     va_end(ap);
-    diag_add(r->d, SEV_ERROR, "rule-file", r->rf->name, at, at, "%s", msg);
     rules_locate(r->rf, r->d, r->d->n - 1);
     return false;
 }
@@ -714,13 +710,12 @@ static void finding_at(run *r, severity sev, const json_node *n, const char *fmt
 static void finding_at(run *r, severity sev, const json_node *n, const char *fmt, ...)
 {
     size_t at = n ? json_report_offset(r->doc, n) : 0;
-    char id[128], msg[700];
+    char id[128];
     snprintf(id, sizeof id, "%.*s", (int)r->rule->id.len, r->rule->id.s);
     va_list ap;
     va_start(ap, fmt);
-    vsnprintf(msg, sizeof msg, fmt, ap);
+    diag_vadd(r->d, sev, id, r->file, at, at, fmt, ap);
     va_end(ap);
-    diag_add(r->d, sev, id, r->file, at, at, "%s", msg);
 }
 
 static void path_of(run *r, const json_node *n, buf *dst)

@@ -20,12 +20,10 @@ typedef struct loader {
 static void error_at(loader *ld, size_t at, const char *fmt, ...) __attribute__((format(printf, 3, 4)));
 static void error_at(loader *ld, size_t at, const char *fmt, ...)
 {
-    char msg[300];
     va_list ap;
     va_start(ap, fmt);
-    vsnprintf(msg, sizeof msg, fmt, ap);
+    diag_vadd(ld->d, SEV_ERROR, "rule-file", ld->f->name, at, at, fmt, ap);
     va_end(ap);
-    diag_add(ld->d, SEV_ERROR, "rule-file", ld->f->name, at, at, "%s", msg);
     ld->failed = true;
 }
 

@@ -11,13 +11,11 @@
 # verdicts; `gen_mender SEED I 1 DIR` makes case I again. Skipped, with a message, when the
 # mender client is not installed. Ends with "differential: P passed, F failed, S skipped".
 . "$(dirname "$0")/../lib.sh"
+SUITE="differential"
 N=${1:-${N:-3000}}
 SEED=${2:-${SEED:-20261123}}
 if ! command -v mender >/dev/null 2>&1; then
-    echo "differential: skipped: the mender client is not installed (Debian package mender-client)"
-    echo "differential: 0 passed, 0 failed, 1 skipped"
-    record 0 0 1
-    exit 0
+    skip_suite "the mender client is not installed (Debian package mender-client)"
 fi
 W=$(mktemp -d "${TMPDIR:-/tmp}/tmplkit-diff.XXXXXX")
 trap 'rm -rf "$W"' EXIT

@@ -6,31 +6,20 @@
 # mender and mender-artifact; skips with a message otherwise. Ends with
 # "mender-module client: P passed, F failed, S skipped".
 . "$(dirname "$0")/../lib.sh"
-skip() {
-    echo "mender-module client: skipped: $1"
-    echo "mender-module client: 0 passed, 0 failed, 1 skipped"
-    record 0 0 1
-    exit 0
-}
-[ "$(id -u)" = 0 ] || skip "needs root (mount namespaces)"
+SUITE="mender-module client"
+[ "$(id -u)" = 0 ] || skip_suite "needs root (mount namespaces)"
 for t in unshare mender mender-artifact; do
-    command -v "$t" >/dev/null 2>&1 || skip "$t is not installed"
+    command -v "$t" >/dev/null 2>&1 || skip_suite "$t is not installed"
 done
-unshare -m --propagation private true 2>/dev/null || skip "unshare -m is not permitted here"
+unshare -m --propagation private true 2>/dev/null || skip_suite "unshare -m is not permitted here"
 
 W=$(mktemp -d "${TMPDIR:-/tmp}/tmplkit-client.XXXXXX")
 trap 'rm -rf "$W"' EXIT
-passed=0 failed=0
-check() {
-    name=$1
-    shift
-    if "$@"; then
-        passed=$((passed + 1))
-    else
-        failed=$((failed + 1))
-        echo "FAIL mender-module client: $name"
-        [ -f "$W/log" ] && tail -5 "$W/log" | sed 's/^/    /'
-    fi
+# check_logged NAME COMMAND...: check, showing the end of the last run's log on failure.
+check_logged() {
+    before=$failed
+    check "$@"
+    [ "$failed" = "$before" ] || { [ -f "$W/log" ] && tail -5 "$W/log" | sed 's/^/    /'; }
 }
 
 printf '{\n  "ServerURL": "https://hosted.mender.io",\n  "TenantToken": "abc"\n}\n' > "$W/current.conf"
@@ -40,12 +29,12 @@ printf '{\n  "ServerURL": "https://other.example.com"\n}\n' > "$W/other.conf"
 # ---- the Artifacts, read back
 "$BIN/menderconf-artifact" --config "$W/dual.conf" -t testdev -t otherdev -N dual-1 \
     --expect-current "$W/current.conf" -o "$W/dual.mender" 2> "$W/log"
-check "menderconf-artifact writes the Artifact" [ -s "$W/dual.mender" ]
+check_logged "menderconf-artifact writes the Artifact" [ -s "$W/dual.mender" ]
 mender-artifact read "$W/dual.mender" > "$W/read" 2>&1
-check "  its name" grep -q "Name: dual-1" "$W/read"
-check "  its device types" grep -q "Compatible devices: '\[testdev otherdev\]'" "$W/read"
-check "  its payload type" grep -q "Type: *menderconf" "$W/read"
-check "  the config's checksum" grep -q "checksum: $(sha256sum "$W/dual.conf" | cut -d' ' -f1)" "$W/read"
+check_logged "  its name" grep -q "Name: dual-1" "$W/read"
+check_logged "  its device types" grep -q "Compatible devices: '\[testdev otherdev\]'" "$W/read"
+check_logged "  its payload type" grep -q "Type: *menderconf" "$W/read"
+check_logged "  the config's checksum" grep -q "checksum: $(sha256sum "$W/dual.conf" | cut -d' ' -f1)" "$W/read"
 "$BIN/menderconf-artifact" --config "$W/dual.conf" -t testdev -N dual-any -o "$W/any.mender" 2> "$W/log"
 if command -v openssl >/dev/null 2>&1 && openssl ecparam -name prime256v1 -genkey -noout -out "$W/key.pem" 2>/dev/null &&
     openssl ec -in "$W/key.pem" -pubout -out "$W/pub.pem" 2>/dev/null; then
@@ -55,7 +44,7 @@ if command -v openssl >/dev/null 2>&1 && openssl ecparam -name prime256v1 -genke
 fi
 "$BIN/menderconf-artifact" --module-artifact -t testdev -o "$W/module.mender" 2> "$W/log"
 mender-artifact read "$W/module.mender" > "$W/read" 2>&1
-check "the module Artifact is a single-file payload" grep -q "Type: *single-file" "$W/read"
+check_logged "the module Artifact is a single-file payload" grep -q "Type: *single-file" "$W/read"
 "$BIN/menderconf-artifact" --module -o "$W" 2> "$W/log"
 
 # run SCRIPT: runs sh SCRIPT in a private mount namespace with the scratch /etc/mender and
@@ -79,40 +68,38 @@ client="mender --no-syslog --config /etc/mender/mender.conf --fallback-config /n
 
 setup_device
 run "$client install $W/dual.mender && $client commit"
-check "install + commit: exit 0" [ $? = 0 ]
-check "  the config is replaced" cmp -s "$W/etc/mender.conf" "$W/dual.conf"
-check "  its mode is kept" [ "$(stat -c %a "$W/etc/mender.conf")" = 600 ]
-check "  no backup or temporary file is left" [ -z "$(find "$W/data" "$W/etc" -name '*menderconf*' 2>/dev/null)" ]
+check_logged "install + commit: exit 0" [ $? = 0 ]
+check_logged "  the config is replaced" cmp -s "$W/etc/mender.conf" "$W/dual.conf"
+check_logged "  its mode is kept" [ "$(stat -c %a "$W/etc/mender.conf")" = 600 ]
+check_logged "  no backup or temporary file is left" [ -z "$(find "$W/data" "$W/etc" -name '*menderconf*' 2>/dev/null)" ]
 
 setup_device
 run "$client install $W/dual.mender && $client rollback"
-check "install + rollback: exit 0" [ $? = 0 ]
-check "  the original bytes are back" cmp -s "$W/etc/mender.conf" "$W/current.conf"
+check_logged "install + rollback: exit 0" [ $? = 0 ]
+check_logged "  the original bytes are back" cmp -s "$W/etc/mender.conf" "$W/current.conf"
 
 setup_device
 cp "$W/other.conf" "$W/etc/mender.conf"
 run "$client install $W/dual.mender"
-check "a config not among --expect-current: install fails" [ $? != 0 ]
-check "  the config is byte-identical" cmp -s "$W/etc/mender.conf" "$W/other.conf"
-check "  the deployment log says why" grep -q "none of the configs" "$W/log"
+check_logged "a config not among --expect-current: install fails" [ $? != 0 ]
+check_logged "  the config is byte-identical" cmp -s "$W/etc/mender.conf" "$W/other.conf"
+check_logged "  the deployment log says why" grep -q "none of the configs" "$W/log"
 
 setup_device
 run "mount -o remount,ro,bind /etc/mender && $client install $W/any.mender"
-check "a read-only target directory: install fails" [ $? != 0 ]
-check "  the config is intact" cmp -s "$W/etc/mender.conf" "$W/current.conf"
+check_logged "a read-only target directory: install fails" [ $? != 0 ]
+check_logged "  the config is intact" cmp -s "$W/etc/mender.conf" "$W/current.conf"
 
 setup_device
 run "$client install $W/dual.mender && MENDERCONF_TARGET=/etc/mender/mender.conf \
      /usr/share/mender/modules/v3/menderconf ArtifactInstall $W/data/modules/v3/payloads/0000/tree && $client commit"
-check "ArtifactInstall run twice (after a power cut) ends the same" [ $? = 0 ]
-check "  the config is the new one" cmp -s "$W/etc/mender.conf" "$W/dual.conf"
+check_logged "ArtifactInstall run twice (after a power cut) ends the same" [ $? = 0 ]
+check_logged "  the config is the new one" cmp -s "$W/etc/mender.conf" "$W/dual.conf"
 
 setup_device
 rm -f "$W/modules/menderconf"
 run "$client install $W/module.mender && $client commit"
-check "the module Artifact installs the module" cmp -s "$W/modules/menderconf" "$TOP/rules/modules/menderconf"
-check "  executable" [ -x "$W/modules/menderconf" ]
+check_logged "the module Artifact installs the module" cmp -s "$W/modules/menderconf" "$TOP/rules/modules/menderconf"
+check_logged "  executable" [ -x "$W/modules/menderconf" ]
 
-echo "mender-module client: $passed passed, $failed failed, 0 skipped"
-record "$passed" "$failed" 0
-[ "$failed" = 0 ]
+finish
