@@ -3,7 +3,9 @@
 #include "base/oom.h"
 #include <errno.h>
 #include <stdarg.h>
+#include <fcntl.h>
 #include <stdio.h>
+#include <unistd.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -117,15 +119,26 @@ static bool find_short(const cli_spec *s, char c, match *m)
     return false;
 }
 
+/* The exit code after --help or --version: EXIT_IO when standard output could not take
+ * the text (> /dev/full), else EXIT_OK. */
+static int printed(void)
+{
+    return fflush(stdout) != 0 || ferror(stdout) ? EXIT_IO : EXIT_OK;
+}
+
 /* Applies one matched option; returns -1 to go on, or an exit code. */
 static int apply(const cli_spec *s, cli_common *c, const match *m, const char *arg)
 {
     const char *p = s->prog;
     long long n;
     switch (m->id) {
-    case -100: print_help(s); return EXIT_OK;
-    case -101: printf("%s (tmplkit) %s\n", p, TMPLKIT_VERSION); return EXIT_OK;
-    case -1: c->output = arg; return -1;
+    case -100: print_help(s); return printed();
+    case -101: printf("%s (tmplkit) %s\n", p, TMPLKIT_VERSION); return printed();
+    case -1:
+        if (!*arg)
+            return cli_usage_error(p, "-o needs a file name"), EXIT_USAGE;
+        c->output = arg;
+        return -1;
     case -2: c->in_place = true; return -1;
     case -3:
         c->rules = xrealloc(c->rules, (c->nrules + 1) * sizeof *c->rules);
@@ -165,8 +178,25 @@ static int apply(const cli_spec *s, cli_common *c, const match *m, const char *a
     }
 }
 
+/* A program started with standard input, output or error closed would get them back from
+ * its next open(): a temporary output file could become "stdout". Each closed one is
+ * occupied by /dev/null opened read-only, so writing to it still fails (EBADF), as with
+ * a closed descriptor, and nothing lands in the wrong file. */
+static void occupy_closed_std_fds(void)
+{
+    for (int fd = 0; fd <= 2; fd++)
+        if (fcntl(fd, F_GETFD) < 0 && errno == EBADF) {
+            int n = open("/dev/null", O_RDONLY);
+            if (n >= 0 && n != fd) {
+                dup2(n, fd);
+                close(n);
+            }
+        }
+}
+
 int cli_parse(const cli_spec *s, int argc, char **argv, cli_common *c)
 {
+    occupy_closed_std_fds();
     memset(c, 0, sizeof *c);
     c->operands = xcalloc((size_t)argc + 1, sizeof *c->operands);
     bool options_done = false;

@@ -119,7 +119,9 @@ static int load_rules(pipeline *p)
 
 static int read_input(pipeline *p)
 {
-    int err = io_input_open(&p->in, p->input);
+    /* Read, not mapped: untouched text is copied from the input when the document is
+     * written, and a file changed meanwhile must not reach the output. */
+    int err = io_input_read(&p->in, p->input);
     if (err) {
         diag_add(&p->d, SEV_ERROR, "io-read", p->name, (size_t)-1, (size_t)-1, "cannot read: %s", strerror(err));
         return EXIT_IO;

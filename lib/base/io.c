@@ -3,6 +3,7 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <limits.h>
+#include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -54,10 +55,78 @@ int io_read_all(const char *path, buf *b)
     return err;
 }
 
+/* The temporary file being written, so a signal that ends the program removes it. */
+static volatile sig_atomic_t pending_set;
+static char pending_tmp[PATH_MAX];
+
+static void remove_pending(int sig)
+{
+    if (pending_set)
+        unlink(pending_tmp);
+    signal(sig, SIG_DFL);
+    raise(sig);
+}
+
+static void track_pending(const char *tmp)
+{
+    static bool handlers;
+    if (!handlers) {
+        /* SIGPIPE, SIGINT, SIGTERM, SIGHUP still end the program, without the temporary
+         * file; a file size limit makes write() fail with EFBIG instead of killing. */
+        handlers = true;
+        int sigs[] = {SIGPIPE, SIGINT, SIGTERM, SIGHUP};
+        for (size_t i = 0; i < sizeof sigs / sizeof *sigs; i++) {
+            struct sigaction sa = {0}, old;
+            sa.sa_handler = remove_pending;
+            sigemptyset(&sa.sa_mask);
+            if (sigaction(sigs[i], NULL, &old) == 0 && old.sa_handler != SIG_IGN)
+                sigaction(sigs[i], &sa, NULL);
+        }
+        signal(SIGXFSZ, SIG_IGN);
+    }
+    pending_set = 0;
+    if (tmp && strlen(tmp) < sizeof pending_tmp) {
+        strcpy(pending_tmp, tmp);
+        pending_set = 1;
+    }
+}
+
+/* The descriptor a path names when it is the program's own standard stream or an open
+ * descriptor (/dev/stdout, /dev/stderr, /dev/fd/N, /proc/self/fd/N), else -1. Such output
+ * goes into that descriptor as it is: replacing the file behind it would destroy what a
+ * shell's ">>" appended there. */
+static int named_descriptor(const char *path)
+{
+    if (!strcmp(path, "/dev/stdout"))
+        return 1;
+    if (!strcmp(path, "/dev/stderr"))
+        return 2;
+    const char *n = !strncmp(path, "/dev/fd/", 8) ? path + 8 : !strncmp(path, "/proc/self/fd/", 14) ? path + 14 : NULL;
+    if (!n || !*n)
+        return -1;
+    int fd = 0;
+    for (; *n; n++) {
+        if (*n < '0' || *n > '9' || fd > 100000)
+            return -1;
+        fd = fd * 10 + (*n - '0');
+    }
+    return fd;
+}
+
 int io_atomic_open(io_atomic *a, const char *path)
 {
     memset(a, 0, sizeof *a);
     a->fd = -1;
+    if (!*path)
+        return ENOENT;
+    int named = named_descriptor(path);
+    if (named >= 0) {
+        a->fd = dup(named);
+        if (a->fd < 0)
+            return errno;
+        a->target = xstrdup(path);
+        return 0;
+    }
     struct stat st;
     if (stat(path, &st) == 0 && !S_ISREG(st.st_mode)) {
         /* Devices and pipes cannot be replaced by rename: write straight into them. */
@@ -68,13 +137,28 @@ int io_atomic_open(io_atomic *a, const char *path)
         return 0;
     }
     char *real = realpath(path, NULL);    /* follow a symlink to the file it names */
+    if (!real && lstat(path, &st) == 0 && S_ISLNK(st.st_mode)) {
+        /* A dangling symlink: write the file it names (relative to the link's folder). */
+        char dest[PATH_MAX];
+        ssize_t n = readlink(path, dest, sizeof dest - 1);
+        if (n > 0) {
+            dest[n] = '\0';
+            const char *slash = strrchr(path, '/');
+            buf b = BUF_INIT;
+            if (dest[0] != '/' && slash)
+                buf_printf(&b, "%.*s/%s", (int)(slash - path), path, dest);
+            else
+                buf_puts(&b, dest);
+            real = buf_detach(&b, NULL);
+        }
+    }
     a->target = real ? real : xstrdup(path);
     const char *slash = strrchr(a->target, '/');
     size_t dirlen = slash ? (size_t)(slash - a->target) + 1 : 0;
-    const char *base = slash ? slash + 1 : a->target;
-    size_t n = dirlen + strlen(base) + 16;
+    /* A short name of its own: the target's name may already be as long as a name can be. */
+    size_t n = dirlen + 32;
     a->tmp = xmalloc(n);
-    snprintf(a->tmp, n, "%.*s.%s.XXXXXX", (int)dirlen, a->target, base);
+    snprintf(a->tmp, n, "%.*s.tmplkit-out.XXXXXX", (int)dirlen, a->target);
     a->fd = mkstemp(a->tmp);
     if (a->fd < 0) {
         int e = errno;
@@ -83,6 +167,7 @@ int io_atomic_open(io_atomic *a, const char *path)
         a->tmp = a->target = NULL;
         return e;
     }
+    track_pending(a->tmp);
     return 0;
 }
 
@@ -105,11 +190,13 @@ int io_atomic_commit(io_atomic *a)
     }
     struct stat st;
     if (stat(a->target, &st) == 0) {
+        /* Owner first: a change of owner clears the set-user-ID and set-group-ID bits,
+         * which the mode then puts back. Keeping the owner only works for root; a failure
+         * there is not an error. */
+        if (fchown(a->fd, st.st_uid, st.st_gid) != 0)
+            errno = 0;
         if (fchmod(a->fd, st.st_mode & 07777) != 0)
             err = errno;
-        /* Keeping the owner only works for root; a failure there is not an error. */
-        if (!err && fchown(a->fd, st.st_uid, st.st_gid) != 0)
-            errno = 0;
     } else if (fchmod(a->fd, default_mode()) != 0) {
         err = errno;
     }
@@ -122,6 +209,7 @@ int io_atomic_commit(io_atomic *a)
         err = errno;
     if (err)
         unlink(a->tmp);
+    track_pending(NULL);
     free(a->tmp);
     free(a->target);
     a->tmp = a->target = NULL;
@@ -134,10 +222,42 @@ void io_atomic_abort(io_atomic *a)
         close(a->fd);
     if (a->tmp)
         unlink(a->tmp);
+    track_pending(NULL);
     free(a->tmp);
     free(a->target);
     a->tmp = a->target = NULL;
     a->fd = -1;
+}
+
+/* A mapped input truncated while it is read raises SIGBUS: end with exit 5 and a message
+ * instead of a crash (the only text base/ writes, with write(2) as a handler must). */
+static void truncated(int sig)
+{
+    (void)sig;
+    static const char msg[] = "error: an input file was truncated while it was being read\n";
+    if (write(2, msg, sizeof msg - 1) < 0) {
+        /* nothing more can be said */
+    }
+    if (pending_set)
+        unlink(pending_tmp);
+    _exit(5);
+}
+
+static void catch_truncation(void)
+{
+    struct sigaction sa = {0};
+    sa.sa_handler = truncated;
+    sigemptyset(&sa.sa_mask);
+    sigaction(SIGBUS, &sa, NULL);
+}
+
+int io_input_read(io_input *in, const char *path)
+{
+    memset(in, 0, sizeof *in);
+    int e = io_read_all(path, &in->b);
+    in->data = in->b.data;
+    in->len = in->b.len;
+    return e;
 }
 
 int io_input_open(io_input *in, const char *path)
@@ -197,6 +317,7 @@ int io_input_open(io_input *in, const char *path)
         if (fstat(fd, &st) == 0 && S_ISREG(st.st_mode) && st.st_size > 0) {
             void *m = mmap(NULL, (size_t)st.st_size, PROT_READ, MAP_PRIVATE, fd, 0);
             if (m != MAP_FAILED) {
+                catch_truncation();
                 madvise(m, (size_t)st.st_size, MADV_SEQUENTIAL);
                 close(fd);
                 in->map = m;

@@ -19,6 +19,11 @@ typedef struct io_input {
 /* Makes the input at path (NULL or "-" means stdin) available; returns 0 or an errno. */
 int io_input_open(io_input *in, const char *path);
 
+/* Reads the whole input at path into memory (never mapped): for a program that copies
+ * untouched text from its input into its output at the end, which a file changed
+ * meanwhile must not reach. Returns 0 or an errno. */
+int io_input_read(io_input *in, const char *path);
+
 /* Releases the input's memory. */
 void io_input_close(io_input *in);
 
@@ -29,8 +34,10 @@ typedef struct io_atomic {
     int fd;
 } io_atomic;
 
-/* Opens a temporary file in the directory of path for writing (a non-regular existing
- * path such as /dev/stdout is opened directly); returns 0 or an errno. */
+/* Opens a temporary file in the directory of path for writing; returns 0 or an errno.
+ * /dev/stdout, /dev/stderr, /dev/fd/N and /proc/self/fd/N write into that descriptor as
+ * it is, a device or a pipe is opened directly, a symlink (dangling too) is followed. A
+ * signal that ends the program meanwhile removes the temporary file. */
 int io_atomic_open(io_atomic *a, const char *path);
 
 /* Flushes to disk, gives the file the mode (and owner) of the file it replaces, and
