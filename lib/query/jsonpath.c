@@ -1225,13 +1225,19 @@ static void escape_name(const char *s, size_t len, buf *out)
     }
 }
 
-void jp_escape_literal(const char *s, size_t len, buf *out)
+void jp_escape_literal(const char *s, size_t len, char quote, buf *out)
 {
+    /* RFC 9535 section 2.3.1.1: inside '...' a " stands as it is and ' is escaped, and
+     * the other way round inside "...". */
     for (size_t i = 0; i < len; i++) {
-        if (s[i] == '"')
-            buf_puts(out, "\\\"");
-        else
+        if (s[i] == quote) {
+            buf_putc(out, '\\');
+            buf_putc(out, s[i]);
+        } else if (s[i] == '\'' || s[i] == '"') {
+            buf_putc(out, s[i]);
+        } else {
             escape_name(s + i, 1, out);
+        }
     }
 }
 

@@ -47,8 +47,9 @@ const char *jp_source(const jp_query *q);
 /* Appends the normalized path of n ($['a'][0]...) from root (or the top of its tree). */
 void jp_path(const json_node *root, const json_node *n, buf *out);
 
-/* Appends s[0..len) escaped for use inside a JSONPath string literal (either quote). */
-void jp_escape_literal(const char *s, size_t len, buf *out);
+/* Appends s[0..len) escaped for use inside a JSONPath string literal quoted with quote
+ * (' or "). */
+void jp_escape_literal(const char *s, size_t len, char quote, buf *out);
 
 /* Empties a list, keeping its memory. */
 static inline void jp_list_clear(jp_list *l)

@@ -23,14 +23,14 @@ static size_t var_len(const char *s, size_t len)
     return i < len && s[i] == '}' ? i + 1 : 0;
 }
 
-static void put_escaped(buf *out, const char *v, size_t n, tmpl_escape esc)
+static void put_escaped(buf *out, const char *v, size_t n, tmpl_escape esc, char quote)
 {
     switch (esc) {
     case ESC_NONE:
         buf_add(out, v, n);
         return;
     case ESC_JSONPATH:
-        jp_escape_literal(v, n, out);
+        jp_escape_literal(v, n, quote ? quote : '\'', out);
         return;
     case ESC_REGEX:
         for (size_t i = 0; i < n; i++) {
@@ -49,13 +49,54 @@ static void put_escaped(buf *out, const char *v, size_t n, tmpl_escape esc)
     }
 }
 
+/* The JSONPath quote state after the character at s[i]: 0 outside a string literal, else
+ * the quote that opened it; *skip set when the next character is escaped. */
+static char next_quote(char state, char c, bool *skip)
+{
+    *skip = false;
+    if (!state)
+        return c == '\'' || c == '"' ? c : 0;
+    if (c == '\\') {
+        *skip = true;
+        return state;
+    }
+    return c == state ? 0 : state;
+}
+
+size_t tmpl_unquoted_var(const char *s, size_t len)
+{
+    char q = 0;
+    bool skip = false;
+    for (size_t i = 0; i < len; i++) {
+        if (skip) {
+            skip = false;
+            continue;
+        }
+        size_t n = s[i] == '$' ? var_len(s + i, len - i) : 0;
+        if (n) {
+            if (!q)
+                return i;
+            i += n - 1;
+            continue;
+        }
+        q = next_quote(q, s[i], &skip);
+    }
+    return (size_t)-1;
+}
+
 bool tmpl_expand(const char *s, size_t len, tmpl_lookup lookup, void *ctx, tmpl_escape esc, buf *out,
                  size_t *bad_at)
 {
     size_t i = 0, run = 0;
+    char q = 0;     /* ESC_JSONPATH: the quote of the string literal the text is in */
+    bool skip = false;
     while (i < len) {
-        size_t n = s[i] == '$' ? var_len(s + i, len - i) : 0;
+        size_t n = s[i] == '$' && !skip ? var_len(s + i, len - i) : 0;
         if (!n) {
+            if (skip)
+                skip = false;
+            else
+                q = next_quote(q, s[i], &skip);
             i++;
             continue;
         }
@@ -66,7 +107,7 @@ bool tmpl_expand(const char *s, size_t len, tmpl_lookup lookup, void *ctx, tmpl_
             *bad_at = i;
             return false;
         }
-        put_escaped(out, v, vlen, esc);
+        put_escaped(out, v, vlen, esc, q);
         i += n;
         run = i;
     }

@@ -25,4 +25,8 @@ bool tmpl_expand(const char *s, size_t len, tmpl_lookup lookup, void *ctx, tmpl_
 /* Returns true when s[0..len) holds at least one ${identifier} whose name starts with prefix. */
 bool tmpl_uses(const char *s, size_t len, const char *prefix);
 
+/* Returns where in s[0..len), a JSONPath query, a ${...} stands outside any string
+ * literal (its value would become query syntax), or (size_t)-1 when none does. */
+size_t tmpl_unquoted_var(const char *s, size_t len);
+
 #endif

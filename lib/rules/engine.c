@@ -431,6 +431,12 @@ static jp_query *compile_query(run *r, const rule_text *t)
 {
     buf q = BUF_INIT;
     jp_query *query = NULL;
+    size_t bare = tmpl_unquoted_var(t->s, t->len);
+    if (bare != (size_t)-1) {
+        rule_error(r, t->at + bare,
+                   "${...} outside a string literal: its value would become query syntax (write '${...}' inside quotes)");
+        return NULL;
+    }
     if (expand(r, t, ESC_JSONPATH, &q)) {
         jp_error err;
         query = jp_compile(q.data, q.len, &err);

@@ -75,9 +75,15 @@ static void test_tmpl(void)
     CHECK(tmpl_expand("x${v}y $1 ${1}", 14, vars, NULL, ESC_NONE, &b, &bad));
     CHECK_STR(b.data, "xa'b$c.\"y $1 ${1}");
     buf_clear(&b);
+    /* RFC 9535: inside '...' only ' is escaped, inside "..." only " (issue 10, point 11). */
     CHECK(tmpl_expand("'${v}'", 6, vars, NULL, ESC_JSONPATH, &b, &bad));
-    CHECK_STR(b.data, "'a\\'b$c.\\\"'");
+    CHECK_STR(b.data, "'a\\'b$c.\"'");
     buf_clear(&b);
+    CHECK(tmpl_expand("\"${v}\" == 'x\\'${v}'", 20, vars, NULL, ESC_JSONPATH, &b, &bad));
+    CHECK_STR(b.data, "\"a'b$c.\\\"\" == 'x\\'a\\'b$c.\"'");
+    buf_clear(&b);
+    CHECK(tmpl_unquoted_var("$[${v}]", 7) == 2 && tmpl_unquoted_var("$['${v}']", 9) == (size_t)-1);
+    CHECK(tmpl_unquoted_var("$[?@ == 'it\\'s' && @ != ${v}]", 28) == 24);
     CHECK(tmpl_expand("${v}", 4, vars, NULL, ESC_REGEX, &b, &bad));
     CHECK_STR(b.data, "a'b\\$c\\.\"");
     buf_clear(&b);
