@@ -8,6 +8,7 @@
 #include "base/io.h"
 #include "json/json_write.h"
 #include "base/oom.h"
+#include "base/quote.h"
 #include "app/tool.h"
 #include "app/validate.h"
 #include <errno.h>
@@ -72,7 +73,10 @@ static void files_json(buf *b, char **names, const config_kind *kinds, size_t n)
         buf one = BUF_INIT;
         out *o = xmalloc(sizeof *o);
         out_init_mem(o, &one);
-        json_write_string(o, names[i], strlen(names[i]));
+        buf safe = BUF_INIT;    /* a file name need not be UTF-8: keep the report JSON */
+        quote_controls(&safe, names[i], strlen(names[i]));
+        json_write_string(o, safe.data, safe.len);
+        buf_free(&safe);
         out_flush(o);
         free(o);
         buf_printf(b, "{\"file\": %s, \"kind\": \"%s\"}", one.data, config_kind_name(kinds[i]));

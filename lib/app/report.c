@@ -4,6 +4,7 @@
 #include "base/io.h"
 #include "base/sha256.h"
 #include "base/oom.h"
+#include "base/quote.h"
 #include "json/json_write.h"
 #include <stdio.h>
 #include <stdlib.h>
@@ -12,11 +13,15 @@
 /* Writes one finding as a "PROG: FILE:LINE:COL: SEVERITY: MESSAGE [RULE]" line. */
 static void diag_render_one(const finding *f, const char *prog, out *o)
 {
+    /* A file name, a message or a rule id may hold text from outside (a document's value,
+     * a rule file's text, a file's name): none of it reaches the terminal raw. */
+    buf safe = BUF_INIT;
     char num[64];
     out_puts(o, prog);
     out_puts(o, ": ");
     if (*f->file) {
-        out_puts(o, f->file);
+        quote_controls(&safe, f->file, strlen(f->file));
+        out_puts(o, safe.data);
         if (f->line) {
             snprintf(num, sizeof num, ":%zu:%zu", f->line, f->col);
             out_puts(o, num);
@@ -25,13 +30,18 @@ static void diag_render_one(const finding *f, const char *prog, out *o)
     }
     out_puts(o, severity_name(f->sev));
     out_puts(o, ": ");
-    out_puts(o, f->message);
+    buf_clear(&safe);
+    quote_controls(&safe, f->message, strlen(f->message));
+    out_puts(o, safe.data);
     if (*f->rule) {
+        buf_clear(&safe);
+        quote_controls(&safe, f->rule, strlen(f->rule));
         out_puts(o, " [");
-        out_puts(o, f->rule);
+        out_puts(o, safe.data);
         out_putc(o, ']');
     }
     out_putc(o, '\n');
+    buf_free(&safe);
 }
 
 void diag_render_text(const diag_list *d, const char *prog, out *o)
@@ -40,9 +50,14 @@ void diag_render_text(const diag_list *d, const char *prog, out *o)
         diag_render_one(&d->v[i], prog, o);
 }
 
+/* Writes s as a JSON string; text from outside that is not valid UTF-8 or holds control
+ * characters is made visible first (quote_controls), so the report stays valid JSON. */
 static void put_str(out *o, const char *s)
 {
-    json_write_string(o, s, strlen(s));
+    buf safe = BUF_INIT;
+    quote_controls(&safe, s, strlen(s));
+    json_write_string(o, safe.data, safe.len);
+    buf_free(&safe);
 }
 
 void diag_render_json(const diag_list *d, const char *tool, const char *extra_json, out *o)
@@ -112,9 +127,11 @@ static void fingerprint(const finding *f, char hex[65])
 
 /* Writes s with GitHub's workflow-command escapes: always %, CR, LF; in a property also
  * ':' and ','. */
-static void put_github(out *o, const char *s, bool property)
+static void put_github(out *o, const char *text, bool property)
 {
-    for (; *s; s++) {
+    buf safe = BUF_INIT;
+    quote_controls(&safe, text, strlen(text));
+    for (const char *s = safe.data; *s; s++) {
         switch (*s) {
         case '%': out_puts(o, "%25"); break;
         case '\r': out_puts(o, "%0D"); break;
@@ -124,6 +141,7 @@ static void put_github(out *o, const char *s, bool property)
         default: out_putc(o, *s);
         }
     }
+    buf_free(&safe);
 }
 
 /* Writes every finding as a GitHub Actions workflow command, "::error file=F,line=L,
