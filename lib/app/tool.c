@@ -7,6 +7,8 @@
 #include "base/exitcodes.h"
 #include "base/io.h"
 #include "base/oom.h"
+#include "base/utf8.h"
+#include "query/jsonpath.h"
 #include "json/json_write.h"
 #include <errno.h>
 #include <stdio.h>
@@ -219,8 +221,36 @@ static int apply_rules(pipeline *p)
 
 /* The shared validator sees the result before anything is written; its findings name the
  * file without a position (positions in the result would point into text never shown). */
+/* Strings an edit made must be UTF-8 like the rest (a replacement with \\C can split a
+ * character): the first one that is not is reported, and nothing is written. */
+static void check_result_encoding(pipeline *p)
+{
+    const json_node *n = p->doc->root;
+    while (n) {
+        bool made = n->flags & JF_SYNTH;
+        if ((made && n->type == JSON_STRING && utf8_check(n->p, n->n) != n->n) ||
+            ((n->flags & JF_KEY_NEW) && utf8_check(n->key, n->key_len) != n->key_len)) {
+            buf path = BUF_INIT;
+            jp_path(p->doc->root, n, &path);
+            diag_add(&p->d, SEV_ERROR, "json-encoding", p->name, (size_t)-1, (size_t)-1,
+                     "result would be invalid: a rule wrote text that is not valid UTF-8 at %s", path.data);
+            buf_free(&path);
+            return;
+        }
+        /* Depth first, without recursion: down, else on, else up and on. */
+        if ((n->type == JSON_ARRAY || n->type == JSON_OBJECT) && n->n) {
+            n = json_first(n);
+            continue;
+        }
+        while (n && !n->next)
+            n = n->parent;
+        n = n ? n->next : NULL;
+    }
+}
+
 static int check_result(pipeline *p)
 {
+    check_result_encoding(p);
     char stage[16];
     contract_stage(p->out_contract, stage, sizeof stage);
     validator_set_stage(p->v, stage);

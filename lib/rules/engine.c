@@ -9,6 +9,7 @@
 #include "query/schema.h"
 #include "base/oom.h"
 #include "base/quote.h"
+#include "base/utf8.h"
 #include "query/tmpl.h"
 #include <stdarg.h>
 #include <stdio.h>
@@ -247,6 +248,13 @@ int engine_set(engine *e, const char *name, size_t len, const char *value, const
         diag_add(d, SEV_ERROR, "", "", (size_t)-1, (size_t)-1, "unknown variable '%s' (%s): the rules declare no such variable",
                  q.data ? q.data : "", how);
         buf_free(&q);
+        return EXIT_USAGE;
+    }
+    if (utf8_check(value, strlen(value)) != strlen(value)) {
+        /* Values go into documents and patterns that are UTF-8 by contract (PCRE2 runs
+         * without re-checking): refuse them where they enter. */
+        diag_add(d, SEV_ERROR, "", "", (size_t)-1, (size_t)-1, "the value of variable '%s' (%s) is not valid UTF-8",
+                 v->name, how);
         return EXIT_USAGE;
     }
     free(v->value);
