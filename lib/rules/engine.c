@@ -949,8 +949,19 @@ static const action_fn actions[] = {
     [ACT_BUILTIN] = act_builtin,
 };
 
+/* True when n is still part of the document: an earlier action of the same rule may have
+ * removed an ancestor of a node the rule selected ($..x selects x inside x). */
+static bool attached(const run *r, const json_node *n)
+{
+    while (n->parent)
+        n = n->parent;
+    return n == r->doc->root;
+}
+
 static int act(run *r, const rule_step *st, json_node *n)
 {
+    if (!attached(r, n))
+        return EXIT_OK;     /* gone with its ancestor: nothing to do, nothing to report */
     buf path = BUF_INIT, msg = r->work;
     buf_clear(&msg);
     if (r->dry_run)
