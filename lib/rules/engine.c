@@ -782,6 +782,38 @@ static void show_value(const json_node *v, buf *dst)
  * buffer for its messages; each returns EXIT_OK or the code that stops the run. */
 typedef int (*action_fn)(run *r, const rule_step *st, json_node *n, buf *path, buf *msg);
 
+/* How many levels n sits below the root. */
+static size_t depth_of(const json_node *n)
+{
+    size_t d = 0;
+    for (; n->parent; n = n->parent)
+        d++;
+    return d;
+}
+
+/* How many levels value spans (a scalar: 0); values come from YAML, at most 256 deep. */
+static size_t value_depth(const json_node *v)
+{
+    size_t deepest = 0;
+    if (v->type == JSON_ARRAY || v->type == JSON_OBJECT)
+        for (const json_node *k = json_first(v); k; k = k->next) {
+            size_t d = 1 + value_depth(k);
+            if (d > deepest)
+                deepest = d;
+        }
+    return deepest;
+}
+
+/* An edit may not make the document deeper than the parser accepts: the tools could not
+ * read their own output, and every recursive walk would be unbounded. */
+static bool too_deep(run *r, const json_node *at, size_t levels_below)
+{
+    if (depth_of(at) + levels_below < JSON_DEFAULT_MAX_DEPTH)
+        return false;
+    finding_at(r, SEV_ERROR, at, "this edit would make the document deeper than %u levels", JSON_DEFAULT_MAX_DEPTH);
+    return true;
+}
+
 static int act_remove(run *r, const rule_step *st, json_node *n, buf *path, buf *msg)
 {
     (void)st, (void)msg;
@@ -798,6 +830,8 @@ static int act_remove(run *r, const rule_step *st, json_node *n, buf *path, buf 
 
 static int act_set(run *r, const rule_step *st, json_node *n, buf *path, buf *msg)
 {
+    if (too_deep(r, n, value_depth(st->value) + (st->member.s != NULL)))
+        return EXIT_BADRULES;
     bool ok = true;
     json_node *v = value_for(r, st->value, &ok);
     if (!ok)
@@ -897,6 +931,18 @@ static int act_replace(run *r, const rule_step *st, json_node *n, buf *path, buf
 static int act_patch(run *r, const rule_step *st, json_node *n, buf *path, buf *msg)
 {
     (void)msg;
+    /* The deepest an operation can reach: its pointer's segments and its value's levels. */
+    size_t reach = 0;
+    for (const json_node *op = json_first(st->patch); op; op = op->next) {
+        const json_node *p = json_get(op, "path", 4), *v = json_get(op, "value", 5);
+        size_t segs = 0;
+        for (size_t i = 0; p && p->type == JSON_STRING && i < p->n; i++)
+            segs += ((const char *)p->p)[i] == '/';
+        size_t d = segs + (v ? value_depth(v) : 0);
+        reach = d > reach ? d : reach;
+    }
+    if (too_deep(r, n, reach))
+        return EXIT_BADRULES;
     bool ok = true;
     json_doc *tmp = json_doc_new();
     json_doc *keep = r->doc;
