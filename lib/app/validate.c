@@ -303,7 +303,7 @@ static void report_dup_at(void *ctx, size_t at, size_t first_at, const char *key
 {
     dup_ctx *c = ctx;
     buf name = BUF_INIT;
-    quote_into(&name, key, key_len, 64);
+    quote_name(&name, key, key_len, 64);
     pos fp = pos_of(c->doc->src, c->doc->src_len, first_at);
     diag_add(c->d, SEV_WARNING, "json-duplicate-key", c->file, at, at,
              "duplicate member name '%s' (first at line %zu, column %zu; JSON readers disagree on which wins)",

@@ -74,3 +74,49 @@ void quote_controls(buf *b, const char *s, size_t len)
     if (!b->data)
         buf_reserve(b, 0), b->data[0] = '\0';
 }
+
+void quote_name(buf *b, const char *s, size_t len, size_t max)
+{
+    size_t keyish = 0, marks = 0;
+    for (size_t i = 0; i < len; i++) {
+        char c = s[i];
+        keyish += (c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '+' ||
+                  c == '/' || c == '=' || c == '-' || c == '_' || c == '.';
+        marks += (c >= '0' && c <= '9') || c == '+' || c == '/' || c == '=';
+    }
+    /* Option names are long words too (UpdatePollIntervalSeconds); keys carry digits or
+     * base64's + / = as well. */
+    if (len >= 24 && keyish == len && marks) {
+        /* Shaped like a key or token (long, no spaces, base64 or hex letters only). */
+        quote_into(b, s, 4, 4);
+        buf_printf(b, "... (%zu characters, not shown)", len);
+        return;
+    }
+    quote_into(b, s, len, max);
+}
+
+void quote_masking_userinfo(buf *b, const char *s, size_t len, size_t max)
+{
+    /* The user name and password of every URL (what stands between "://" and "@") become
+     * three stars. */
+    buf masked = BUF_INIT;
+    size_t i = 0, run = 0;
+    while (i + 3 <= len) {
+        if (s[i] == ':' && s[i + 1] == '/' && s[i + 2] == '/') {
+            size_t a = i + 3, at = 0;
+            for (size_t k = a; k < len && s[k] != '/' && s[k] != '?' && s[k] != '#' && s[k] != ' '; k++)
+                if (s[k] == '@')
+                    at = k;
+            if (at) {
+                buf_add(&masked, s + run, a - run);
+                buf_puts(&masked, "***");
+                run = i = at;
+                continue;
+            }
+        }
+        i++;
+    }
+    buf_add(&masked, s + run, len - run);
+    quote_into(b, masked.data ? masked.data : "", masked.len, max);
+    buf_free(&masked);
+}

@@ -14,4 +14,12 @@ void quote_into(buf *b, const char *s, size_t len, size_t max);
  * \x1b, \u009b, \xff; everything else, backslashes and quotes included, is kept. */
 void quote_controls(buf *b, const char *s, size_t len);
 
+/* quote_into for a member name, except that a name shaped like a key or token (24
+ * characters or more of base64 or hex letters, digits or + / = among them) shows its first 4 characters and its
+ * length only: a key pasted as a name must not reach a message. */
+void quote_name(buf *b, const char *s, size_t len, size_t max);
+
+/* quote_into, with the user name and password of every URL in s shown as "***". */
+void quote_masking_userinfo(buf *b, const char *s, size_t len, size_t max);
+
 #endif

@@ -66,7 +66,7 @@ static void report_unknown(checks *x, const json_node *m, const json_node *known
             best = dist, near = k;
     }
     buf q = BUF_INIT;
-    quote_into(&q, m->key, m->key_len, 60);
+    quote_name(&q, m->key, m->key_len, 60);
     char hint[120] = "";
     if (near && best <= 3)
         snprintf(hint, sizeof hint, " (did you mean '%.*s'?)", (int)near->n, (const char *)near->p);
@@ -96,7 +96,7 @@ static void check_names(checks *x, const json_node *root, const json_node *args)
         if (!memcmp(k->p, m->key, k->n))
             continue;
         buf q = BUF_INIT;
-        quote_into(&q, m->key, m->key_len, 60);
+        quote_name(&q, m->key, m->key_len, 60);
         if (k->n == 11 && !memcmp(k->p, "RootfsPart", 10))
             /* support/modules/rootfs-image:58-60 reads them with jq '.RootfsPartA', which
              * matches names exactly. */
@@ -226,8 +226,8 @@ static void report_icase_dup(void *ctx, const json_node *dup, const json_node *f
         return;     /* nested objects: only their last member counts too, but rarely matters */
     pos p = pos_of_split(c->doc->src, c->doc->src_len, c->doc->src_split, json_report_offset(c->doc, first));
     buf a = BUF_INIT, b = BUF_INIT;
-    quote_into(&a, dup->key, dup->key_len, 60);
-    quote_into(&b, first->key, first->key_len, 60);
+    quote_name(&a, dup->key, dup->key_len, 60);
+    quote_name(&b, first->key, first->key_len, 60);
     engine_report(c, SEV_WARNING, "mender-duplicate-option", dup,
                   "option '%s' repeats '%s' (line %zu, column %zu) ignoring case: both clients read only the last one",
                   a.data ? a.data : "", b.data ? b.data : "", p.line, p.col);

@@ -253,8 +253,13 @@ static bool fail_word(parser *ps, const char *p)
     const char *e = p;
     while (e < ps->end && e - p < 24 && is_word_char(*e))
         e++;
-    return fail(ps, p, "invalid literal '%.*s' (JSON has only true, false, null, numbers and strings)",
-                (int)(e - p), p);
+    /* A short word is a typo worth showing (NaN, True, undefined); a long one may be a
+     * secret that lost its quotes (an unquoted token): never echoed. */
+    if (e - p <= 9)
+        return fail(ps, p, "invalid literal '%.*s' (JSON has only true, false, null, numbers and strings)",
+                    (int)(e - p), p);
+    return fail(ps, p, "invalid literal: a long unquoted word, not shown (JSON has only true, false, null, "
+                       "numbers and strings; a string needs double quotes)");
 }
 
 static const char *scan_number(parser *ps, const char *p)

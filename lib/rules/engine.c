@@ -772,7 +772,7 @@ static void show_value(const json_node *v, buf *dst)
     node_text(v, &raw);
     if (v->type == JSON_STRING)
         buf_putc(dst, '\'');
-    quote_into(dst, raw.data ? raw.data : "", raw.len, 60);
+    quote_masking_userinfo(dst, raw.data ? raw.data : "", raw.len, 60);
     if (v->type == JSON_STRING)
         buf_putc(dst, '\'');
     buf_free(&raw);

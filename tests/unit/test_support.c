@@ -11,6 +11,8 @@
 #include "base/quote.h"
 #include "base/utf8.h"
 #include "unit.h"
+#include <sys/wait.h>
+#include <fcntl.h>
 #include <stdlib.h>
 #include <sys/stat.h>
 #include <unistd.h>
@@ -189,6 +191,39 @@ static void test_sha256(void)
     CHECK_STR(hex, "cdc76e5c9914fb9281a1c7e284d73e67f1809a48a497200e046d39ccc7112cd0");
 }
 
+/* A mapped input truncated while it is read ends the program with exit 5 (issue 10,
+ * point 3), not a crash by SIGBUS. */
+static void test_truncated_input(void)
+{
+    char path[] = "/tmp/tmplkit-unit-trunc.XXXXXX";
+    int fd = mkstemp(path);
+    CHECK(fd >= 0);
+    if (fd < 0)
+        return;
+    static char block[1 << 16];
+    memset(block, 'x', sizeof block);
+    for (int i = 0; i < 32; i++)
+        CHECK(write(fd, block, sizeof block) == (ssize_t)sizeof block);
+    io_input in;
+    CHECK(io_input_open(&in, path) == 0 && in.map != NULL);
+    CHECK(ftruncate(fd, 0) == 0);
+    fflush(stdout);
+    pid_t pid = fork();
+    if (pid == 0) {
+        int devnull = open("/dev/null", O_WRONLY);
+        dup2(devnull, 2);   /* the message is the program's, not the test's */
+        volatile char c = in.data[1 << 20];
+        (void)c;
+        _exit(0);
+    }
+    int status = 0;
+    waitpid(pid, &status, 0);
+    CHECK(WIFEXITED(status) && WEXITSTATUS(status) == 5);
+    io_input_close(&in);
+    close(fd);
+    unlink(path);
+}
+
 int main(void)
 {
     test_diag();
@@ -199,5 +234,6 @@ int main(void)
     test_keyset();
     test_arena();
     test_sha256();
+    test_truncated_input();
     return unit_summary("unit support");
 }
