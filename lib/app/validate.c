@@ -297,11 +297,29 @@ typedef struct dup_ctx {
     const json_doc *doc;
     const char *file;
     diag_list *d;
+    size_t shown, more;     /* findings listed, and repeats past the cap */
 } dup_ctx;
+
+/* At most this many repeated names are listed per file: each message names the first
+ * spelling's position, and a file repeating one name 100,000 times needs no more lines. */
+#define MAX_DUP_FINDINGS 100
+
+/* Says how many repeats were not listed. */
+static void report_dup_rest(dup_ctx *c)
+{
+    if (c->more)
+        diag_add(c->d, SEV_WARNING, "json-duplicate-key", c->file, (size_t)-1, (size_t)-1,
+                 "%zu more repeated member names are not listed", c->more);
+}
 
 static void report_dup_at(void *ctx, size_t at, size_t first_at, const char *key, size_t key_len)
 {
     dup_ctx *c = ctx;
+    if (c->shown == MAX_DUP_FINDINGS) {
+        c->more++;
+        return;
+    }
+    c->shown++;
     buf name = BUF_INIT;
     quote_name(&name, key, key_len, 64);
     pos fp = pos_of(c->doc->src, c->doc->src_len, first_at);
@@ -368,8 +386,9 @@ config_kind validator_check_doc(validator *v, json_doc *doc, const char *file, c
     if (kind == KIND_AUTO)
         kind = detect(doc, file);
     if (!kinds[kind].own_duplicates) {
-        dup_ctx c = {doc, file, d};
+        dup_ctx c = {doc, file, d, 0, 0};
         json_find_duplicates(doc->root, false, report_dup, &c);
+        report_dup_rest(&c);
     }
     if (v) {
         schema_findings(v->has_custom ? &v->custom : kind_schema(v, kind), doc, file, d);
@@ -389,11 +408,12 @@ config_kind validator_check_buffer(validator *v, const char *src, size_t len, co
     if (kind == KIND_JSON && !(v && v->has_custom)) {
         /* Nothing needs a tree: check syntax and repeated names while streaming. */
         json_doc view = {.src = src, .src_len = len};
-        dup_ctx c = {&view, file, d};
+        dup_ctx c = {&view, file, d, 0, 0};
         json_parse_opts po = {0, true, report_dup_at, false, &c, false};
         json_doc *ok = json_parse(src, len, &po, &err);
         if (!ok)
             diag_add(d, SEV_ERROR, err.rule, file, err.offset, err.offset, "%s", err.msg);
+        report_dup_rest(&c);
         json_doc_free(ok);
         diag_resolve(d, from, src, len);
         return kind;

@@ -60,16 +60,42 @@ finding *diag_copy(diag_list *d, const finding *f, const char *prefix)
     return g;
 }
 
+/* Orders finding indexes by their offsets (for one forward pass over the text). */
+static const diag_list *sort_list;
+static int by_start(const void *a, const void *b)
+{
+    size_t x = sort_list->v[*(const size_t *)a].start, y = sort_list->v[*(const size_t *)b].start;
+    return x < y ? -1 : x > y;
+}
+
 void diag_resolve(diag_list *d, size_t from, const char *src, size_t len)
 {
-    for (size_t i = from; i < d->n; i++) {
-        finding *f = &d->v[i];
-        if (f->start == NOPOS || !src || f->line)
-            continue;   /* no position, or already placed in its own source */
-        pos p = pos_of(src, len, f->start);
-        f->line = p.line;
-        f->col = p.col;
+    if (!src)
+        return;
+    size_t n = 0;
+    for (size_t i = from; i < d->n; i++)
+        n += d->v[i].start != NOPOS && !d->v[i].line;
+    if (!n)
+        return;
+    /* Sorted offsets, then one pass: linear in the text however many findings there are. */
+    size_t *idx = xmalloc(n * sizeof *idx), *offs = xmalloc(n * sizeof *offs);
+    pos *at = xmalloc(n * sizeof *at);
+    size_t k = 0;
+    for (size_t i = from; i < d->n; i++)
+        if (d->v[i].start != NOPOS && !d->v[i].line)
+            idx[k++] = i;
+    sort_list = d;
+    qsort(idx, n, sizeof *idx, by_start);
+    for (size_t i = 0; i < n; i++)
+        offs[i] = d->v[idx[i]].start;
+    pos_of_many(src, len, offs, n, at);
+    for (size_t i = 0; i < n; i++) {
+        d->v[idx[i]].line = at[i].line;
+        d->v[idx[i]].col = at[i].col;
     }
+    free(idx);
+    free(offs);
+    free(at);
 }
 
 static void free_one(finding *f)

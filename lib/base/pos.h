@@ -16,4 +16,8 @@ pos pos_of(const char *src, size_t len, size_t off);
  * split on count from the second file's start. */
 pos pos_of_split(const char *src, size_t len, size_t split, size_t off);
 
+/* The positions of n offsets given in ascending order, into out[0..n): one pass over the
+ * text, however many offsets (pos_of for each would read the text n times). */
+void pos_of_many(const char *src, size_t len, const size_t *sorted, size_t n, pos *out);
+
 #endif

@@ -20,6 +20,7 @@ typedef struct checks {
     engine_call *c;
     mender_client client;
     bool deploy;
+    size_t dups, more_dups;     /* repeated names listed, and past the cap */
 } checks;
 
 /* The number of single-character edits that turn a into b (ignoring ASCII case), capped. */
@@ -224,6 +225,11 @@ static void report_icase_dup(void *ctx, const json_node *dup, const json_node *f
     engine_call *c = x->c;
     if (dup->parent != c->node)
         return;     /* nested objects: only their last member counts too, but rarely matters */
+    if (x->dups == 100) {   /* listed: the first 100, each naming a position */
+        x->more_dups++;
+        return;
+    }
+    x->dups++;
     pos p = pos_of_split(c->doc->src, c->doc->src_len, c->doc->src_split, json_report_offset(c->doc, first));
     buf a = BUF_INIT, b = BUF_INIT;
     quote_name(&a, dup->key, dup->key_len, 60);
@@ -375,8 +381,11 @@ static int run_checks(engine_call *c)
     if (!root || root->type != JSON_OBJECT)
         return EXIT_OK;
     const char *stage = engine_get(c->e, "stage");
-    checks x = {c, mender_client_of(c->e), stage && !strcmp(stage, "deploy")};
+    checks x = {c, mender_client_of(c->e), stage && !strcmp(stage, "deploy"), 0, 0};
     json_find_duplicates(root, true, report_icase_dup, &x);
+    if (x.more_dups)
+        engine_report(c, SEV_WARNING, "mender-duplicate-option", NULL, "%zu more repeated options are not listed",
+                      x.more_dups);
     check_names(&x, root, c->args);
     check_members(&x, root, c->args);
     check_integers(&x, root, c->args);

@@ -877,10 +877,21 @@ void jp_list_free(jp_list *l)
     l->n = l->cap = 0;
 }
 
+/* The value of an expression that does not depend on the current node. */
+typedef struct memo {
+    const expr *e;
+    json_node *value;
+} memo;
+
 typedef struct evaluator {
     json_node *root;
     json_doc *scratch_doc;  /* values made by functions; made on first use */
     int status;             /* -1 once a regex hit its limit */
+    /* count($...) and value($...) of absolute queries, each evaluated once per query run:
+     * a filter that counts over the whole document for every candidate node would
+     * otherwise be quadratic. The document does not change during one evaluation. */
+    memo memos[8];
+    size_t nmemos;
 } evaluator;
 
 static json_doc *scratch(evaluator *ev)
@@ -1095,8 +1106,12 @@ static json_node *eval_value(evaluator *ev, const expr *e, json_node *current)
         return NULL;
     }
     /* count() and value() take a node list. */
-    jp_list l = {0};
     const expr *arg = e->args[0];
+    bool absolute = arg->kind == E_PATH && !arg->path->relative;
+    for (size_t i = 0; absolute && i < ev->nmemos; i++)
+        if (ev->memos[i].e == e)
+            return ev->memos[i].value;
+    jp_list l = {0};
     if (arg->kind == E_PATH)
         eval_path(ev, arg->path, current, &l);
     json_node *r = NULL;
@@ -1105,6 +1120,8 @@ static json_node *eval_value(evaluator *ev, const expr *e, json_node *current)
     else if (e->fn == FN_VALUE && l.n == 1)
         r = l.v[0];
     jp_list_free(&l);
+    if (absolute && ev->nmemos < sizeof ev->memos / sizeof *ev->memos)
+        ev->memos[ev->nmemos++] = (memo){e, r};
     return r;
 }
 
@@ -1196,7 +1213,7 @@ static bool eval_test(evaluator *ev, const expr *e, json_node *current)
 
 int jp_eval(const jp_query *q, json_node *root, jp_list *out)
 {
-    evaluator ev = {root, NULL, 0};
+    evaluator ev = {.root = root};
     eval_path(&ev, q->top, root, out);
     json_doc_free(ev.scratch_doc);
     return ev.status;

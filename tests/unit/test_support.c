@@ -4,6 +4,7 @@
 #include "base/diag.h"
 #include "app/report.h"
 #include "base/sha256.h"
+#include "base/pos.h"
 #include "base/io.h"
 #include "json/json.h"
 #include "json/keyset.h"
@@ -224,6 +225,30 @@ static void test_truncated_input(void)
     unlink(path);
 }
 
+/* pos_of_many gives what pos_of gives, on long lines, many lines and multibyte text. */
+static void test_pos_many(void)
+{
+    static char text[20000];
+    size_t n = 0;
+    for (int i = 0; n + 8 < sizeof text; i++) {
+        const char *piece = i % 7 == 0 ? "\n" : i % 5 == 0 ? "\xc3\xa9" : i % 3 == 0 ? "\xe2\x82\xac" : "ab";
+        size_t k = strlen(piece);
+        memcpy(text + n, piece, k);
+        n += k;
+    }
+    size_t offs[500];
+    for (size_t i = 0; i < 500; i++)
+        offs[i] = i * (n / 500);
+    pos got[500];
+    pos_of_many(text, n, offs, 500, got);
+    size_t bad = 0;
+    for (size_t i = 0; i < 500; i++) {
+        pos want = pos_of(text, n, offs[i]);
+        bad += want.line != got[i].line || want.col != got[i].col;
+    }
+    CHECK(bad == 0);
+}
+
 int main(void)
 {
     test_diag();
@@ -235,5 +260,6 @@ int main(void)
     test_arena();
     test_sha256();
     test_truncated_input();
+    test_pos_many();
     return unit_summary("unit support");
 }
