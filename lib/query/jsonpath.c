@@ -1258,7 +1258,7 @@ void jp_escape_literal(const char *s, size_t len, char quote, buf *out)
     }
 }
 
-void jp_path(const json_node *root, const json_node *n, buf *out)
+void jp_path_cached(const json_node *root, const json_node *n, buf *out, jp_path_cache *cache)
 {
     /* Collect the chain from the top down. */
     size_t depth = 0;
@@ -1275,9 +1275,26 @@ void jp_path(const json_node *root, const json_node *n, buf *out)
             buf_puts(out, "['");
             escape_name(c->key, c->key_len, out);
             buf_puts(out, "']");
-        } else {
-            buf_printf(out, "[%zu]", json_index_of(c));
+            continue;
         }
+        /* An element's index counts its elder siblings; the paths of consecutive
+         * elements (a rule acting on every element) reuse the count. */
+        size_t index;
+        if (cache && cache->parent == c->parent && cache->node && c != json_first(c->parent) &&
+            c->prev == cache->node)
+            index = cache->index + 1;
+        else if (cache && cache->parent == c->parent && cache->node == c)
+            index = cache->index;
+        else
+            index = json_index_of(c);
+        if (cache)
+            *cache = (jp_path_cache){c->parent, c, index};
+        buf_printf(out, "[%zu]", index);
     }
     free(chain);
+}
+
+void jp_path(const json_node *root, const json_node *n, buf *out)
+{
+    jp_path_cached(root, n, out, NULL);
 }

@@ -47,6 +47,17 @@ const char *jp_source(const jp_query *q);
 /* Appends the normalized path of n ($['a'][0]...) from root (or the top of its tree). */
 void jp_path(const json_node *root, const json_node *n, buf *out);
 
+/* The last array element jp_path_cached named, and its index. */
+typedef struct jp_path_cache {
+    const json_node *parent, *node;
+    size_t index;
+} jp_path_cache;
+
+/* jp_path, reusing the index found for the element named last: naming every element of a
+ * long array in turn costs linear time, not quadratic. The cache must be zeroed for a new
+ * document and whenever elements were inserted or removed before the cached one. */
+void jp_path_cached(const json_node *root, const json_node *n, buf *out, jp_path_cache *cache);
+
 /* Appends s[0..len) escaped for use inside a JSONPath string literal quoted with quote
  * (' or "). */
 void jp_escape_literal(const char *s, size_t len, char quote, buf *out);

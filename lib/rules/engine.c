@@ -56,6 +56,8 @@ typedef struct run {
     const char *with_cache; /* replace: the expanded replacement, when it does not name the node */
     size_t with_cache_len;
     buf work;               /* act(): reused for messages and replacement results */
+    jp_path_cache paths;    /* dry-run paths: the index of the element named last; zeroed
+                               by every edit that inserts or removes elements */
 } run;
 
 void engine_report(engine_call *c, severity sev, const char *rule_id, const json_node *at, const char *fmt, ...)
@@ -735,7 +737,7 @@ static void finding_at(run *r, severity sev, const json_node *n, const char *fmt
 static void path_of(run *r, const json_node *n, buf *dst)
 {
     buf_clear(dst);
-    jp_path(r->doc->root, n, dst);
+    jp_path_cached(r->doc->root, n, dst, &r->paths);
 }
 
 /* Copies a rule's YAML value into the document, expanding ${...} in its strings. */
@@ -824,6 +826,7 @@ static int act_remove(run *r, const rule_step *st, json_node *n, buf *path, buf 
     if (r->dry_run)
         finding_at(r, SEV_NOTE, n, "would remove %s", path->data);
     json_remove(n);
+    memset(&r->paths, 0, sizeof r->paths);
     r->e->changes++;
     return EXIT_OK;
 }
@@ -868,6 +871,8 @@ static int act_set(run *r, const rule_step *st, json_node *n, buf *path, buf *ms
         json_replace(target, v);
         if (target == r->doc->root)
             r->doc->root = v;
+        if (r->paths.node == target)
+            r->paths.node = v;  /* the replacement holds the same index */
     }
     buf_free(&member);
     r->e->changes++;
@@ -954,6 +959,7 @@ static int act_patch(run *r, const rule_step *st, json_node *n, buf *path, buf *
         json_node *target = n;
         bool was_root = n == r->doc->root;
         jpatch_error err;
+        memset(&r->paths, 0, sizeof r->paths);
         if (jpatch_apply(r->doc, &target, ops, &err) < 0) {
             finding_at(r, SEV_ERROR, n, "patch operation %zu failed: %s", err.op_index + 1, err.msg);
             status = EXIT_BADRULES;
