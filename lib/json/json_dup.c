@@ -1,4 +1,5 @@
 #include "json/json_dup.h"
+#include "json/namehash.h"
 #include "base/oom.h"
 #include "base/ascii.h"
 #include <stdlib.h>
@@ -29,10 +30,7 @@ static bool same_name(const json_node *a, const json_node *b, bool icase)
 
 static uint64_t name_hash(const json_node *m, bool icase)
 {
-    uint64_t h = 1469598103934665603ULL;
-    for (uint32_t i = 0; i < m->key_len; i++)
-        h = (h ^ fold((unsigned char)m->key[i], icase)) * 1099511628211ULL;
-    return h;
+    return json_name_hash(m->key, m->key_len, icase);
 }
 
 static void check_object(const json_node *obj, bool icase, json_dup_fn fn, void *ctx, scratch *s)

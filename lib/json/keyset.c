@@ -1,4 +1,5 @@
 #include "json/keyset.h"
+#include "json/namehash.h"
 #include "base/oom.h"
 #include "base/ascii.h"
 #include <stdlib.h>
@@ -51,10 +52,7 @@ static bool same(const keyset *ks, const keyrec *r, const char *key, size_t len)
 
 static uint64_t hash(const keyset *ks, const char *key, size_t len)
 {
-    uint64_t h = 1469598103934665603ULL;
-    for (size_t i = 0; i < len; i++)
-        h = (h ^ fold((unsigned char)key[i], ks->icase)) * 1099511628211ULL;
-    return h;
+    return json_name_hash(key, len, ks->icase);
 }
 
 /* Finds name in the level's table, or inserts record index idx when absent. */
