@@ -140,6 +140,8 @@ typedef struct hub_ctx {
     size_t nregions;
     json_node **endpoints;  /* of the hub being checked */
     size_t nendpoints;
+    json_node **by_name;    /* its endpoints with a string name, sorted by name ignoring case */
+    size_t nnamed;
     json_node *hub;
 } hub_ctx;
 
@@ -186,12 +188,59 @@ static void collect_endpoint(void *ctx, json_node *ep, json_node *array)
     h->endpoints[h->nendpoints++] = ep;
 }
 
+static const json_node *name_of(const json_node *ep)
+{
+    return json_get(ep, "name", 4);
+}
+
+/* Orders names ignoring ASCII case, shorter first on a common prefix. */
+static int name_cmp(const char *a, size_t an, const char *b, size_t bn)
+{
+    for (size_t i = 0; i < an && i < bn; i++) {
+        int x = ascii_lower((unsigned char)a[i]), y = ascii_lower((unsigned char)b[i]);
+        if (x != y)
+            return x - y;
+    }
+    return an < bn ? -1 : an > bn;
+}
+
+static int by_name(const void *a, const void *b)
+{
+    const json_node *x = name_of(*(json_node *const *)a), *y = name_of(*(json_node *const *)b);
+    int c = name_cmp(x->p, x->n, y->p, y->n);
+    /* Equal names keep their document order: the first is "the" endpoint. */
+    return c ? c : (x->start > y->start) - (x->start < y->start);
+}
+
+/* Sorts the hub's named endpoints, so that lookups and repeats cost log n, not n. */
+static void index_endpoints(hub_ctx *h)
+{
+    h->by_name = xrealloc(h->by_name, (h->nendpoints + 1) * sizeof *h->by_name);
+    h->nnamed = 0;
+    for (size_t i = 0; i < h->nendpoints; i++) {
+        const json_node *name = name_of(h->endpoints[i]);
+        if (name && name->type == JSON_STRING)
+            h->by_name[h->nnamed++] = h->endpoints[i];
+    }
+    qsort(h->by_name, h->nnamed, sizeof *h->by_name, by_name);
+}
+
+/* The first endpoint (in document order) named s ignoring case, or NULL. */
 static json_node *endpoint_named(const hub_ctx *h, const char *s, size_t n)
 {
-    for (size_t i = 0; i < h->nendpoints; i++) {
-        json_node *name = json_get(h->endpoints[i], "name", 4);
-        if (name && name->type == JSON_STRING && same_name(name->p, name->n, s, n))
-            return h->endpoints[i];
+    size_t lo = 0, hi = h->nnamed;
+    while (lo < hi) {
+        size_t mid = (lo + hi) / 2;
+        const json_node *name = name_of(h->by_name[mid]);
+        if (name_cmp(name->p, name->n, s, n) < 0)
+            lo = mid + 1;
+        else
+            hi = mid;
+    }
+    if (lo < h->nnamed) {
+        const json_node *name = name_of(h->by_name[lo]);
+        if (!name_cmp(name->p, name->n, s, n))
+            return h->by_name[lo];
     }
     return NULL;
 }
@@ -245,14 +294,9 @@ static void check_endpoints(hub_ctx *h)
         for (const json_node *r = h->reserved ? json_first(h->reserved) : NULL; r; r = r->next)
             if (r->type == JSON_STRING && same_name(name->p, name->n, r->p, r->n))
                 engine_report(h->c, SEV_ERROR, "arm-endpoint-reserved", name, "endpoint name '%s' is reserved", q.data);
-        for (size_t k = 0; k < i; k++) {
-            json_node *other = json_get(h->endpoints[k], "name", 4);
-            if (other && other->type == JSON_STRING && same_name(other->p, other->n, name->p, name->n)) {
-                engine_report(h->c, SEV_ERROR, "arm-endpoint-duplicate", name,
-                              "endpoint name '%s' is used twice (names are unique across all endpoint types)", q.data);
-                break;
-            }
-        }
+        if (endpoint_named(h, name->p, name->n) != ep)
+            engine_report(h->c, SEV_ERROR, "arm-endpoint-duplicate", name,
+                          "endpoint name '%s' is used twice (names are unique across all endpoint types)", q.data);
         json_node *auth = json_get(ep, "authenticationType", 18);
         if (auth && auth->type == JSON_STRING && same_name(auth->p, auth->n, "identitybased", 13)) {
             json_node *ident = json_get(ep, "identity", 8);
@@ -321,6 +365,7 @@ static void check_hub(void *ctx, json_node *res)
     }
     h->nendpoints = 0;
     arm_each_endpoint(res, collect_endpoint, h);
+    index_endpoints(h);
     check_endpoints(h);
     json_node *routing = json_get(json_get(res, "properties", 10), "routing", 7);
     json_node *routes = json_get(routing, "routes", 6), *enr = json_get(routing, "enrichments", 11);
@@ -378,6 +423,7 @@ static int arm_builtin_checks(engine_call *c)
         free(h.regions[i]);
     free(h.regions);
     free(h.endpoints);
+    free(h.by_name);
     return EXIT_OK;
 }
 
