@@ -35,7 +35,7 @@ struct engine {
     engine_builtin *builtins;
     size_t nbuiltins;
     diag_rule *catalog;
-    size_t ncatalog;
+    size_t ncatalog, catalog_cap;
     size_t changes;
     rule_file *own;         /* the tool's own rule file, loaded for its contracts only */
     bool large;             /* the document is large: JIT-compile patterns */
@@ -132,6 +132,15 @@ static char *dup_text(const rule_text *t)
     return s;
 }
 
+/* A new entry at the end of the catalog (grown geometrically: files with 40,000 rules). */
+static diag_rule *catalog_slot(engine *e)
+{
+    if (e->ncatalog == e->catalog_cap)
+        e->catalog = xrealloc(e->catalog, (e->catalog_cap = e->catalog_cap ? 2 * e->catalog_cap : 16) *
+                                              sizeof *e->catalog);
+    return &e->catalog[e->ncatalog++];
+}
+
 /* Registers a loaded file: its variables and its rules' metadata. */
 static int adopt(engine *e, rule_file *f, diag_list *d)
 {
@@ -160,8 +169,7 @@ static int adopt(engine *e, rule_file *f, diag_list *d)
     }
     for (size_t i = 0; i < f->nrules; i++) {
         const rule *r = &f->rules[i];
-        e->catalog = xrealloc(e->catalog, (e->ncatalog + 1) * sizeof *e->catalog);
-        diag_rule *c = &e->catalog[e->ncatalog++];
+        diag_rule *c = catalog_slot(e);
         c->id = dup_text(&r->id);
         c->summary = r->summary.s ? dup_text(&r->summary) : NULL;
         c->help = r->help.s ? dup_text(&r->help) : NULL;
@@ -233,8 +241,7 @@ void engine_add_builtins(engine *e, const engine_builtin *b, size_t n)
     e->nbuiltins += n;
     for (size_t i = 0; i < n; i++)
         for (const diag_rule *r = b[i].rules; r && r->id; r++) {
-            e->catalog = xrealloc(e->catalog, (e->ncatalog + 1) * sizeof *e->catalog);
-            diag_rule *c = &e->catalog[e->ncatalog++];
+            diag_rule *c = catalog_slot(e);
             c->id = xstrdup(r->id);
             c->summary = r->summary ? xstrdup(r->summary) : NULL;
             c->help = r->help ? xstrdup(r->help) : NULL;

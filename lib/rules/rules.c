@@ -5,6 +5,7 @@
 #include "base/oom.h"
 #include "base/quote.h"
 #include "query/yamltree.h"
+#include "json/keyset.h"
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -432,6 +433,9 @@ rule_file *rules_load(const char *name, const char *text, size_t len, bool compi
             f->nrules = json_count(rules);
             f->rules = xcalloc(f->nrules ? f->nrules : 1, sizeof *f->rules);
             size_t i = 0;
+            keyset ids;     /* rule ids seen: repeats found in one pass, however many rules */
+            keyset_init(&ids, false);
+            keyset_push(&ids);
             for (json_node *r = json_first(rules); r; r = r->next, i++) {
                 if (!is_type(&ld, r, JSON_OBJECT, "a rule"))
                     continue;
@@ -441,10 +445,8 @@ rule_file *rules_load(const char *name, const char *text, size_t len, bool compi
                 get_text(&ld, r, "help", false, "a rule", &ru->help);
                 if (ru->id.s && !valid_id(&ru->id))
                     error_at(&ld, ru->id.at, "rule ids are lowercase letters, digits and '-'");
-                for (size_t k = 0; k < i && ru->id.s; k++)
-                    if (f->rules[k].id.s && f->rules[k].id.len == ru->id.len &&
-                        !memcmp(f->rules[k].id.s, ru->id.s, ru->id.len))
-                        error_at(&ld, ru->id.at, "duplicate rule id '%.*s'", (int)ru->id.len, ru->id.s);
+                if (ru->id.s && keyset_add(&ids, ru->id.s, ru->id.len, ru->id.at))
+                    error_at(&ld, ru->id.at, "duplicate rule id '%.*s'", (int)ru->id.len, ru->id.s);
                 parse_step(&ld, r, &ru->step, true, 0);
                 json_node *when = json_get(r, "when", 4);
                 if (when && is_type(&ld, when, JSON_OBJECT, "'when'")) {
@@ -467,6 +469,7 @@ rule_file *rules_load(const char *name, const char *text, size_t len, bool compi
                     }
                 }
             }
+            keyset_free(&ids);
         }
     }
     rules_locate(f, d, ld.first);
