@@ -18,6 +18,7 @@ void arena_init(arena *a)
     a->head = NULL;
     a->cur = a->end = NULL;
     a->next_size = FIRST_BLOCK;
+    a->total = 0;
 }
 
 static void arena_grow(arena *a, size_t need)
@@ -34,6 +35,7 @@ static void arena_grow(arena *a, size_t need)
         tk_oom();
     b->prev = a->head;
     b->size = size;
+    a->total += size;
     a->head = b;
     a->cur = (char *)b->align;
     a->end = a->cur + size;

@@ -9,6 +9,7 @@ typedef struct arena {
     arena_block *head;      /* newest block; older ones chained behind it */
     char *cur, *end;        /* free room in the newest block */
     size_t next_size;       /* size of the next block to request */
+    size_t total;           /* bytes of every block requested so far */
 } arena;
 
 /* Sets up an empty arena that owns nothing yet. */

@@ -234,8 +234,14 @@ int jpatch_apply(json_doc *doc, json_node **target, const json_node *ops, jpatch
     if (!ops || ops->type != JSON_ARRAY)
         return fail(err, "a patch must be an array of operations");
     size_t i = 0;
+    /* Each copy can double the document: after every operation the document's memory
+     * must stay within 16 times its input and 256 MiB more (40 copies would need GiBs). */
+    size_t limit = 16 * doc->src_len + ((size_t)256 << 20);
     for (json_node *op = json_first(ops); op; op = op->next, i++) {
-        if (apply_one(doc, target, op, err) < 0) {
+        int rc = apply_one(doc, target, op, err);
+        if (rc == 0 && doc->mem.total > limit)
+            rc = fail(err, "the document would grow past %zu MiB", limit >> 20);
+        if (rc < 0) {
             err->op_index = i;
             err->op = op;
             return -1;

@@ -1028,6 +1028,12 @@ static void eval_path(evaluator *ev, const path *pa, json_node *current, jp_list
                 for (size_t k = 0; k < seg->nsels; k++)
                     apply_selector(ev, &seg->sels[k], cur.v[i], &next);
             }
+            if (next.n > JP_MAX_NODES) {
+                /* $..*..*..* on a deep document: the lists grow as a power of its depth. */
+                ev->status = JP_TOO_MANY;
+                jp_list_clear(&next);
+                break;
+            }
         }
         jp_list t = cur;
         cur = next;

@@ -37,8 +37,13 @@ jp_query *jp_compile(const char *expr, size_t len, jp_error *err);
 /* Frees a compiled query; NULL is allowed. */
 void jp_free(jp_query *q);
 
-/* Appends the nodes q selects from root to out. Returns 0, or -1 when a regular
- * expression hit its match limit (the list then holds what was selected so far). */
+/* The most nodes one step of a query may hold (16 Mi: 128 MiB of pointers). */
+#define JP_MAX_NODES (1u << 24)
+#define JP_TOO_MANY (-2)
+
+/* Appends the nodes q selects from root to out. Returns 0, -1 when a regular expression
+ * hit its match limit, or JP_TOO_MANY when a step would hold more than JP_MAX_NODES nodes
+ * (the list then holds what was selected so far). */
 int jp_eval(const jp_query *q, json_node *root, jp_list *out);
 
 /* Returns the source text the query was compiled from. */

@@ -433,7 +433,32 @@ typedef struct vctx {
     schema_result *out;     /* NULL while only asking "valid?" */
     int depth;
     bool too_deep;
+    size_t *steps;          /* schema objects applied so far, shared by every nested context */
+    size_t max_steps;
 } vctx;
+
+/* A bound on the work of one validation: a schema such as allOf: [{$ref: "#"}, {$ref: "#"}]
+ * doubles its work at every level (2^256 before the depth limit). Real schemas apply a
+ * few schema objects to each node; the bound allows 64 per node and a million more. */
+#define STEPS_PER_NODE 64u
+#define STEPS_BASE 1000000u
+
+/* The number of nodes of a tree, without recursion. */
+static size_t count_nodes(const json_node *n)
+{
+    size_t count = 0;
+    while (n) {
+        count++;
+        if ((n->type == JSON_ARRAY || n->type == JSON_OBJECT) && n->n) {
+            n = json_first(n);
+            continue;
+        }
+        while (n && !n->next)
+            n = n->parent;
+        n = n ? n->next : NULL;
+    }
+    return count;
+}
 
 static bool validate(vctx *v, const json_node *sch, const json_node *inst);
 
@@ -684,7 +709,7 @@ static bool validate_object(vctx *v, const json_node *sch, const json_node *inst
     json_node *pn = KW(t, K_PROPERTYNAMES);
     if (pn)
         for (const json_node *m = json_first(inst); m; m = m->next) {
-            vctx quiet = {v->s, NULL, v->depth, false};
+            vctx quiet = {v->s, NULL, v->depth, false, v->steps, v->max_steps};
             if (!validate(&quiet, pn, name_node(v, m))) {
                 buf q = BUF_INIT;
                 quote_into(&q, m->key, m->key_len, 60);
@@ -770,7 +795,7 @@ static bool validate_array(vctx *v, const json_node *sch, const json_node *inst)
     if (contains) {
         size_t matches = 0;
         for (const json_node *e = json_first(inst); e; e = e->next) {
-            vctx quiet = {v->s, NULL, v->depth, false};
+            vctx quiet = {v->s, NULL, v->depth, false, v->steps, v->max_steps};
             matches += validate(&quiet, contains, e);
         }
         json_node *minc = KW(t, K_MINCONTAINS), *maxc = KW(t, K_MAXCONTAINS);
@@ -853,6 +878,14 @@ static bool validate(vctx *v, const json_node *sch, const json_node *inst)
         violation(v, sch, "$ref", inst, "schema references nest deeper than %d levels", MAX_DEPTH);
         return false;
     }
+    if (++*v->steps > v->max_steps) {
+        v->too_deep = true;
+        v->depth--;
+        if (*v->steps == v->max_steps + 1)
+            violation(v, sch, "$ref", inst, "schema evaluation stopped after %zu steps (a schema that refers to itself "
+                                            "more than once per level?)", v->max_steps);
+        return false;
+    }
     bool ok = true;
     json_node *k;
     const kwtab *t = tab_of(v, sch);
@@ -917,7 +950,7 @@ static bool validate(vctx *v, const json_node *sch, const json_node *inst)
     if ((k = KW(t, K_ANYOF)) && k->type == JSON_ARRAY) {
         bool any = false;
         for (const json_node *s = json_first(k); s && !any; s = s->next) {
-            vctx quiet = {v->s, NULL, v->depth, false};
+            vctx quiet = {v->s, NULL, v->depth, false, v->steps, v->max_steps};
             any = validate(&quiet, s, inst);
         }
         if (!any) {
@@ -928,7 +961,7 @@ static bool validate(vctx *v, const json_node *sch, const json_node *inst)
     if ((k = KW(t, K_ONEOF)) && k->type == JSON_ARRAY) {
         size_t hits = 0;
         for (const json_node *s = json_first(k); s; s = s->next) {
-            vctx quiet = {v->s, NULL, v->depth, false};
+            vctx quiet = {v->s, NULL, v->depth, false, v->steps, v->max_steps};
             hits += validate(&quiet, s, inst);
         }
         if (hits != 1) {
@@ -938,14 +971,14 @@ static bool validate(vctx *v, const json_node *sch, const json_node *inst)
         }
     }
     if ((k = KW(t, K_NOT))) {
-        vctx quiet = {v->s, NULL, v->depth, false};
+        vctx quiet = {v->s, NULL, v->depth, false, v->steps, v->max_steps};
         if (validate(&quiet, k, inst)) {
             violation(v, sch, "not", inst, "matches a form that is not allowed (not)");
             ok = false;
         }
     }
     if ((k = KW(t, K_IF))) {
-        vctx quiet = {v->s, NULL, v->depth, false};
+        vctx quiet = {v->s, NULL, v->depth, false, v->steps, v->max_steps};
         json_node *branch = validate(&quiet, k, inst) ? KW(t, K_THEN) : KW(t, K_ELSE);
         if (branch)
             ok &= validate(v, branch, inst);
@@ -956,7 +989,8 @@ static bool validate(vctx *v, const json_node *sch, const json_node *inst)
 
 bool schema_validate(const schema *s, const json_node *instance, schema_result *res)
 {
-    vctx v = {s, res, 0, false};
+    size_t steps = 0;
+    vctx v = {s, res, 0, false, &steps, STEPS_BASE + STEPS_PER_NODE * count_nodes(instance)};
     return validate(&v, s->root, instance);
 }
 

@@ -1017,6 +1017,17 @@ static bool attached(const run *r, const json_node *n)
     return n == r->doc->root;
 }
 
+/* The most memory the edits of one run may take beside the input: a rule that copies the
+ * document into itself forty times (patch copy) would otherwise fill the machine. */
+static bool too_large(run *r, const json_node *n)
+{
+    size_t limit = 16 * r->doc->src_len + ((size_t)256 << 20);
+    if (r->doc->mem.total <= limit)
+        return false;
+    finding_at(r, SEV_ERROR, n, "the rules make the document larger than %zu MiB: stopped", limit >> 20);
+    return true;
+}
+
 static int act(run *r, const rule_step *st, json_node *n)
 {
     if (!attached(r, n))
@@ -1026,6 +1037,8 @@ static int act(run *r, const rule_step *st, json_node *n)
     if (r->dry_run)
         path_of(r, n, &path);
     int status = actions[st->action](r, st, n, &path, &msg);
+    if (status == EXIT_OK && too_large(r, n))
+        status = EXIT_BADRULES;
     buf_free(&path);
     r->work = msg;     /* keep the memory for the next node */
     return status;
@@ -1083,9 +1096,15 @@ static int run_step(run *r, const rule_step *st, json_node *current)
     jp_list sel = {0};
     if ((st->where_name.s && !name_re) || (st->where_value.s && !value_re)) {
         status = EXIT_BADRULES;
-    } else if (!skip && jp_eval(q, r->doc->root, &sel) < 0) {
-        finding_at(r, SEV_ERROR, current, "a regular expression in '%s' hit its match limit", jp_source(q));
-        status = EXIT_BADRULES;
+    } else if (!skip) {
+        int rc = jp_eval(q, r->doc->root, &sel);
+        if (rc == JP_TOO_MANY)
+            finding_at(r, SEV_ERROR, current, "'%s' would select more than %u nodes at one step", jp_source(q),
+                       JP_MAX_NODES);
+        else if (rc < 0)
+            finding_at(r, SEV_ERROR, current, "a regular expression in '%s' hit its match limit", jp_source(q));
+        if (rc < 0)
+            status = EXIT_BADRULES;
     }
     /* Filter with where, and drop repeats (a node selected twice is acted on once). */
     size_t kept = 0;
