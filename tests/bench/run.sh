@@ -165,3 +165,48 @@ if command -v python3 >/dev/null; then
         printf "  %-44s %8.3f s  (%.1fx faster)\n", "config-validate --kind json (syntax only)", j, p / j
         printf "  %-44s %8.3f s  (the floor: open, read, close)\n", "C loop that only reads each file", r }'
 fi
+
+echo
+echo "(h) complexity guards: time for n and 2n in the same run; the ratio stays <= 2.5"
+# gen SHAPE N FILE: an input of the shape with n parts (awk only, no other tool needed).
+gen() {
+    case $1 in
+    dups) awk -v n="$2" 'BEGIN { printf "{"; for (i = 0; i < n; i++) printf "%s\"k\": %d", i ? ", " : "", i; print "}" }' ;;
+    mender-dups) awk -v n="$2" 'BEGIN { printf "{\"ServerURL\": \"https://a.example.com\""; for (i = 0; i < n; i++) printf ", \"Tenanttoken\": \"%d\"", i; print "}" }' ;;
+    array) awk -v n="$2" 'BEGIN { printf "["; for (i = 0; i < n; i++) printf "%s%d", i ? ", " : "", i; print "]" }' ;;
+    endpoints) awk -v n="$2" 'BEGIN {
+        printf "{\"$schema\": \"https://schema.management.azure.com/schemas/2019-04-01/deploymentTemplate.json#\", \"contentVersion\": \"1.0.0.0\", \"resources\": [{\"type\": \"Microsoft.Devices/IotHubs\", \"apiVersion\": \"2023-06-30\", \"name\": \"hubx\", \"location\": \"westeurope\", \"sku\": {\"name\": \"S1\", \"capacity\": 1}, \"properties\": {\"routing\": {\"endpoints\": {\"serviceBusQueues\": ["
+        for (i = 0; i < n; i++) printf "%s{\"name\": \"ep%d\", \"connectionString\": \"Endpoint=sb://x/;SharedAccessKeyName=p;SharedAccessKey=****;EntityPath=q\"}", i ? ", " : "", i
+        printf "]}, \"routes\": ["
+        for (i = 0; i < n; i++) printf "%s{\"name\": \"r%d\", \"source\": \"DeviceMessages\", \"endpointNames\": [\"ep%d\"], \"isEnabled\": true}", i ? ", " : "", i, i
+        print "]}}}]}" }' ;;
+    yaml-flow) awk -v n="$2" 'BEGIN { printf "tool: any\nversion: 1\nvars:\n  v: {default: \"x\", description: ["; for (i = 0; i < n; i++) printf "%s%d", i ? ", " : "", i; print "]}\nrules: []" }' ;;
+    yaml-keys) awk -v n="$2" 'BEGIN { print "tool: any\nversion: 1\nrules:\n  - id: r\n    select: \"$.none\"\n    do:\n      set:"; for (i = 0; i < n; i++) printf "        k%d: %d\n", i, i }' ;;
+    rules) awk -v n="$2" 'BEGIN { print "tool: any\nversion: 1\nrules:"; for (i = 0; i < n; i++) printf "  - id: r%d\n    select: \"$.a\"\n    do: remove\n", i }' ;;
+    esac > "$3"
+}
+printf '{"a": 1}\n' > "$W/one.json"
+printf 'tool: any\nversion: 1\nrules:\n  - id: s\n    select: "$[*]"\n    do: {set: 0}\n' > "$W/setall.yaml"
+# ratio LABEL SHAPE N CMD...: CMD runs with {} replaced by the input of size n, then 2n.
+ratio() {
+    label=$1 shape=$2 n=$3
+    shift 3
+    for size in "$n" $((2 * n)); do
+        gen "$shape" "$size" "$W/c$size"
+        set -- "$@"
+        cmd=$(printf '%s\n' "$*" | sed "s|{}|$W/c$size|g")
+        t=$("$W/measure" /dev/null /dev/null sh -c "$cmd >/dev/null 2>&1; true" | cut -d' ' -f1)
+        eval "t$size=\$t"
+    done
+    eval "a=\$t$n b=\$t$((2 * n))"
+    awk -v l="$label" -v n="$n" -v a="$a" -v b="$b" 'BEGIN {
+        r = a > 0.0005 ? b / a : 0
+        printf "  %-44s n=%-7d %7.3f s  2n %7.3f s  ratio %s\n", l, n, a, b, (a > 0.0005 ? sprintf("%.2f", r) : "(too fast to tell)") }'
+}
+ratio "duplicate names in one object (json)" dups 80000 "$BIN/config-validate --kind json -q {}"
+ratio "duplicate options, any case (mender-conf)" mender-dups 80000 "$BIN/config-validate --kind mender-conf -q {}"
+ratio "tmpl-apply -n, \$[*] set on a long array" array 80000 "$BIN/tmpl-apply -n -r $W/setall.yaml {}"
+ratio "IoT hub with n endpoints and routes" endpoints 20000 "$BIN/config-validate -q {}"
+ratio "YAML flow sequence on one line" yaml-flow 80000 "$BIN/tmpl-apply -r {} $W/one.json"
+ratio "YAML mapping with n keys" yaml-keys 80000 "$BIN/tmpl-apply -r {} $W/one.json"
+ratio "n rules in one file" rules 20000 "$BIN/tmpl-apply -r {} $W/one.json"
