@@ -38,8 +38,10 @@ static void decimal_read(const char *s, size_t len, decimal *d)
         if (p < e && (*p == '+' || *p == '-'))
             xneg = *p++ == '-';
         while (p < e && *p >= '0' && *p <= '9') {
-            if (x < EXP_CAP / 10)
-                x = x * 10 + (*p - '0');
+            /* Exact up to EXP_CAP (4e18: 1e-4000000000000000000 and 1e-400000000000000000
+             * stay apart), saturated beyond, never overflowing. */
+            int digit = *p - '0';
+            x = x <= (EXP_CAP - digit) / 10 ? x * 10 + digit : EXP_CAP;
             p++;
         }
         if (xneg)

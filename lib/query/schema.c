@@ -9,6 +9,8 @@
 #include "base/utf8.h"
 #include <stdarg.h>
 #include <stdio.h>
+#include <limits.h>
+#include <math.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -205,6 +207,86 @@ static rx *compile_pattern(compiler *c, const json_node *at, const char *p, size
     return r;
 }
 
+/* An integral JSON number from 0 up (1.0 counts: the meta-schema's nonNegativeInteger). */
+static bool non_negative_integer(const json_node *v)
+{
+    return v->type == JSON_NUMBER && json_num_is_integer(v->p, v->n) && ((const char *)v->p)[0] != '-';
+}
+
+static bool is_type_name(const json_node *v)
+{
+    static const char *const names[] = {"null", "boolean", "object", "array", "number", "string", "integer"};
+    for (size_t i = 0; v->type == JSON_STRING && i < sizeof names / sizeof *names; i++)
+        if (v->n == strlen(names[i]) && !memcmp(v->p, names[i], v->n))
+            return true;
+    return false;
+}
+
+/* An array of strings, none repeated (required, dependentRequired's lists). */
+static bool unique_strings(const json_node *v)
+{
+    if (v->type != JSON_ARRAY)
+        return false;
+    for (const json_node *a = json_first(v); a; a = a->next) {
+        if (a->type != JSON_STRING)
+            return false;
+        for (const json_node *b = json_first(v); b != a; b = b->next)
+            if (b->n == a->n && !memcmp(b->p, a->p, a->n))
+                return false;
+    }
+    return true;
+}
+
+/* The values the 2020-12 meta-schema allows for each keyword of schema object n: a
+ * malformed value (minimum: "5", maxLength: -1, type: integr) is an error, never a check
+ * quietly turned off. */
+static void check_keyword_values(compiler *c, const json_node *n)
+{
+    static const char *const counts[] = {"maxLength", "minLength", "maxItems", "minItems", "maxProperties",
+                                         "minProperties", "maxContains", "minContains", NULL};
+    static const char *const bounds[] = {"maximum", "minimum", "exclusiveMaximum", "exclusiveMinimum", NULL};
+    static const char *const flags[] = {"uniqueItems", "x-integer-literal", "deprecated", "readOnly", "writeOnly", NULL};
+    static const char *const texts[] = {"format", "x-rule", "x-message", "title", "description", "$comment", NULL};
+    for (const json_node *m = json_first(n); m && !c->failed; m = m->next) {
+        int km = (int)m->key_len;
+        if (in_list(m, counts) && !non_negative_integer(m))
+            cfail(c, m, "'%.*s' must be an integer from 0 up", km, m->key);
+        else if (in_list(m, bounds) && m->type != JSON_NUMBER)
+            cfail(c, m, "'%.*s' must be a number", km, m->key);
+        else if (in_list(m, flags) && m->type != JSON_TRUE && m->type != JSON_FALSE)
+            cfail(c, m, "'%.*s' must be true or false", km, m->key);
+        else if (in_list(m, texts) && m->type != JSON_STRING)
+            cfail(c, m, "'%.*s' must be a string", km, m->key);
+        else if (is_key(m, "multipleOf") &&
+                 (m->type != JSON_NUMBER || json_num_cmp(m->p, m->n, "0", 1) <= 0))
+            cfail(c, m, "'multipleOf' must be a number greater than 0");
+        else if (is_key(m, "enum") && m->type != JSON_ARRAY)
+            cfail(c, m, "'enum' must be an array");
+        else if (is_key(m, "required") && !unique_strings(m))
+            cfail(c, m, "'required' must be an array of distinct strings");
+        else if (is_key(m, "x-severity") &&
+                 !(m->type == JSON_STRING && (json_is_string(m, "error", 5) || json_is_string(m, "warning", 7) ||
+                                              json_is_string(m, "note", 4))))
+            cfail(c, m, "'x-severity' must be error, warning or note");
+        else if (is_key(m, "type")) {
+            bool ok = is_type_name(m);
+            if (m->type == JSON_ARRAY) {
+                ok = json_count(m) > 0 && unique_strings(m);
+                for (const json_node *t = json_first(m); t && ok; t = t->next)
+                    ok = is_type_name(t);
+            }
+            if (!ok)
+                cfail(c, m, "'type' must be null, boolean, object, array, number, string or integer, or a list of them");
+        } else if (is_key(m, "dependentRequired")) {
+            bool ok = m->type == JSON_OBJECT;
+            for (const json_node *k = ok ? json_first(m) : NULL; k && ok; k = k->next)
+                ok = unique_strings(k);
+            if (!ok)
+                cfail(c, m, "'dependentRequired' must map names to arrays of distinct strings");
+        }
+    }
+}
+
 static void index_schema(compiler *c, const json_node *n, const char *base, int depth)
 {
     if (c->failed || n->type != JSON_OBJECT)
@@ -243,6 +325,7 @@ static void index_schema(compiler *c, const json_node *n, const char *base, int 
                 break;
             }
     pmap_put(&c->s->kw, n, tab);
+    check_keyword_values(c, n);
     json_node *ref = member(n, "$ref");
     if (ref) {
         if (ref->type != JSON_STRING) {
@@ -561,77 +644,105 @@ static const char *inst_type(const json_node *inst)
     return json_type_name((json_type)inst->type);
 }
 
-/* Splits number text into an integer mantissa and a decimal exponent; false if the
- * mantissa does not fit in 18 digits. */
-static bool decimal_parts(const char *s, size_t n, long long *mant, long long *exp10)
+/* The exponent part of number text at s[0..n) (after 'e'), clamped far beyond any
+ * mantissa's reach so that it can be added to without overflow. */
+static long long exponent_of(const char *s, size_t n)
 {
-    long long m = 0, e = 0;
-    int digits = 0;
+    const long long cap = LLONG_MAX / 4;    /* differences of two stay within long long */
     size_t i = 0;
     bool neg = false;
-    if (i < n && s[i] == '-')
-        neg = true, i++;
+    if (i < n && (s[i] == '-' || s[i] == '+'))
+        neg = s[i] == '-', i++;
+    long long e = 0;
+    for (; i < n && e < cap; i++)
+        e = e * 10 + (s[i] - '0');
+    if (e > cap)
+        e = cap;
+    return neg ? -e : e;
+}
+
+/* Splits number text into its digits (sign, point and exponent left out) and a decimal
+ * exponent, so that the value is digits x 10^exp10; trailing zeros of the digits are
+ * moved into the exponent. */
+static void digits_of(const char *s, size_t n, const char **digits, size_t *ndigits, long long *exp10, buf *tmp)
+{
+    size_t i = s[0] == '-' ? 1 : 0;
+    long long e = 0;
     bool frac = false;
+    buf_clear(tmp);
     for (; i < n && s[i] != 'e' && s[i] != 'E'; i++) {
         if (s[i] == '.') {
             frac = true;
             continue;
         }
-        if (digits || s[i] != '0') {
-            if (++digits > 18)
-                return false;
-        }
-        m = m * 10 + (s[i] - '0');
+        if (tmp->len || s[i] != '0')
+            buf_putc(tmp, s[i]);
         if (frac)
             e--;
     }
-    if (i < n) {
-        long long x = strtoll(s + i + 1, NULL, 10);
-        e += x;
-    }
-    while (m && m % 10 == 0)
-        m /= 10, e++;
-    *mant = neg ? -m : m;
+    if (i < n)
+        e += exponent_of(s + i + 1, n - i - 1);
+    while (tmp->len && tmp->data[tmp->len - 1] == '0')
+        tmp->len--, e++;
+    *digits = tmp->data ? tmp->data : "";
+    *ndigits = tmp->len;
     *exp10 = e;
-    return true;
 }
 
-/* Exact "a is a multiple of b" on decimal numbers, doubles only for huge mantissas. */
+/* x mod m for a decimal digit string of any length. */
+static unsigned long long digits_mod(const char *d, size_t n, unsigned long long m)
+{
+    tk_u128 r = 0;
+    for (size_t i = 0; i < n; i++)
+        r = (r * 10 + (unsigned)(d[i] - '0')) % m;
+    return (unsigned long long)r;
+}
+
+/* 10^e mod m, for e from 0 up. */
+static unsigned long long pow10_mod(long long e, unsigned long long m)
+{
+    tk_u128 acc = 1 % m, p = 10 % m;
+    for (; e > 0; e >>= 1) {
+        if (e & 1)
+            acc = acc * p % m;
+        p = p * p % m;
+    }
+    return (unsigned long long)acc;
+}
+
+/* Exact "a is a multiple of b" on decimal numbers of any size, with b's digits fitting
+ * 19 decimal places (every multipleOf a schema uses); doubles only beyond that. a is
+ * Da x 10^ea and b is Db x 10^eb with no trailing zeros in Da and Db: when ea >= eb,
+ * b | a exactly when Db | Da x 10^(ea-eb); when ea < eb, Db x 10^(eb-ea) would have to
+ * divide Da, which has no factor 10. */
 static bool multiple_of(const json_node *a, const json_node *b)
 {
-    long long ma, ea, mb, eb;
-    if (!decimal_parts(a->p, a->n, &ma, &ea) || !decimal_parts(b->p, b->n, &mb, &eb)) {
-        double x = json_num_to_double(a->p, a->n), y = json_num_to_double(b->p, b->n);
-        double q = x / y;
-        return q == (double)(long long)q;
+    buf ta = BUF_INIT, tb = BUF_INIT;
+    const char *da, *db;
+    size_t na, nb;
+    long long ea, eb;
+    digits_of(a->p, a->n, &da, &na, &ea, &ta);
+    digits_of(b->p, b->n, &db, &nb, &eb, &tb);
+    bool r;
+    if (!na) {
+        r = true;       /* 0 is a multiple of anything */
+    } else if (!nb) {
+        r = false;
+    } else if (nb > 19) {
+        double x = json_num_to_double(a->p, a->n), y = json_num_to_double(b->p, b->n), q = x / y;
+        r = isfinite(q) && q == floor(q);
+    } else {
+        unsigned long long mb = 0;
+        for (size_t i = 0; i < nb; i++)
+            mb = mb * 10 + (unsigned)(db[i] - '0');
+        if (ea < eb)
+            r = false;
+        else
+            r = (tk_u128)digits_mod(da, na, mb) * pow10_mod(ea - eb, mb) % mb == 0;
     }
-    if (ma == 0)
-        return true;
-    if (mb == 0)
-        return false;
-    if (ma < 0)
-        ma = -ma;
-    if (mb < 0)
-        mb = -mb;
-    long long d = ea - eb;
-    if (d >= 0) {
-        /* b | a  <=>  mb | ma * 10^d */
-        tk_u128 r = (tk_u128)(ma % mb), p = 10 % (unsigned long long)mb, acc = 1 % (unsigned long long)mb;
-        for (long long k = d; k > 0; k >>= 1) {
-            if (k & 1)
-                acc = acc * p % (unsigned long long)mb;
-            p = p * p % (unsigned long long)mb;
-        }
-        return r * acc % (unsigned long long)mb == 0;
-    }
-    /* mb * 10^-d must divide ma */
-    tk_u128 div = (tk_u128)mb;
-    for (long long k = 0; k < -d; k++) {
-        div *= 10;
-        if (div > (tk_u128)ma)
-            return false;
-    }
-    return (tk_u128)ma % div == 0;
+    buf_free(&ta);
+    buf_free(&tb);
+    return r;
 }
 
 static bool format_ok(const char *fmt, size_t flen, const json_node *inst);
