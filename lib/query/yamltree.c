@@ -293,6 +293,10 @@ json_doc *yamltree_load(const char *src, size_t len, yamltree_error *err)
         if (!yaml_parser_parse(&parser, &e)) {
             fail(&ld, parser.problem_mark, "%s%s%s", parser.problem ? parser.problem : "invalid YAML",
                  parser.context ? " " : "", parser.context ? parser.context : "");
+            /* The reader (invalid UTF-8, a control character) says where in bytes, and
+             * leaves the mark at the start. */
+            if (parser.error == YAML_READER_ERROR && parser.problem_offset <= len)
+                err->offset = parser.problem_offset;
             ok = false;
             break;
         }
