@@ -117,6 +117,7 @@ struct validator {
     loaded_schema schemas[NKINDS];      /* each kind's, loaded on first use */
     loaded_schema custom;
     bool has_custom;
+    bool custom_checks;                 /* -r gave check rules of the user's own */
     const char *stage;
     diag_list *load_errors;             /* where a failing lazy load reports */
 };
@@ -228,6 +229,8 @@ validator *validator_new(const validate_opts *o, diag_list *d, int *status)
         io_input_close(&in);
     }
     v->checks = engine_new("config-validate");
+    for (size_t i = 0; i < o->nchecks; i++)
+        v->custom_checks |= strcmp(o->checks[i], "@default") != 0;
     size_t nb;
     const engine_builtin *b = validator_builtins(&nb);
     engine_add_builtins(v->checks, b, nb);
@@ -400,12 +403,39 @@ config_kind validator_check_doc(validator *v, json_doc *doc, const char *file, c
     return kind;
 }
 
+/* True when no kind but plain JSON can be detected in src: the text names no ARM template
+ * schema and none of the options that mark a mender.conf (in any case), holds no \u escape
+ * that could spell them, and the file is not named mender.conf. One pass over the text
+ * instead of a tree: a large plain JSON file costs its own size in memory, not ten. */
+static bool plainly_json(const char *src, size_t len, const char *file)
+{
+    if (is_mender_name(file))
+        return false;
+    static const char *const marks[] = {"deploymenttemplate.json", "serverurl", "servers", "tenanttoken"};
+    for (size_t i = 0; i < len; i++) {
+        unsigned char c = (unsigned char)ascii_lower((unsigned char)src[i]);
+        if (c == '\\' && i + 1 < len && src[i + 1] == 'u')
+            return false;
+        if (c != 'd' && c != 's' && c != 't')
+            continue;
+        for (size_t m = 0; m < sizeof marks / sizeof *marks; m++) {
+            size_t n = strlen(marks[m]);
+            if (marks[m][0] == (char)c && i + n <= len && ascii_ieq(src + i, marks[m], n))
+                return false;
+        }
+    }
+    return true;
+}
+
 config_kind validator_check_buffer(validator *v, const char *src, size_t len, const char *file, config_kind kind,
                                    diag_list *d)
 {
     size_t from = d->n;
     json_error err;
-    if (kind == KIND_JSON && !(v && v->has_custom)) {
+    bool stream = !(v && (v->has_custom || v->custom_checks));  /* no rule of the user's needs a tree */
+    if (kind == KIND_AUTO && stream && plainly_json(src, len, file))
+        kind = KIND_JSON;   /* detect() could only say json: stream it, build no tree */
+    if (kind == KIND_JSON && stream) {
         /* Nothing needs a tree: check syntax and repeated names while streaming. */
         json_doc view = {.src = src, .src_len = len};
         dup_ctx c = {&view, file, d, 0, 0};
@@ -416,6 +446,7 @@ config_kind validator_check_buffer(validator *v, const char *src, size_t len, co
         report_dup_rest(&c);
         json_doc_free(ok);
         diag_resolve(d, from, src, len);
+        diag_sort(d, from);     /* the stream finds inner repeats first: report in file order */
         return kind;
     }
     json_doc *doc = json_parse(src, len, NULL, &err);

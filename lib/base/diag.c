@@ -98,6 +98,18 @@ void diag_resolve(diag_list *d, size_t from, const char *src, size_t len)
     free(at);
 }
 
+void diag_sort(diag_list *d, size_t from)
+{
+    /* Insertion sort: stable, and the lists it orders are short (repeats are capped). */
+    for (size_t i = from + 1; i < d->n; i++) {
+        finding f = d->v[i];
+        size_t j = i;
+        while (j > from && d->v[j - 1].start > f.start)
+            d->v[j] = d->v[j - 1], j--;
+        d->v[j] = f;
+    }
+}
+
 static void free_one(finding *f)
 {
     free(f->rule);

@@ -31,6 +31,10 @@ typedef struct diag_rule {
 finding *diag_add(diag_list *d, severity sev, const char *rule, const char *file, size_t start, size_t end,
                   const char *fmt, ...) __attribute__((format(printf, 7, 8)));
 
+/* Orders findings [from, d->n) by their byte offset (findings without one last), keeping
+ * the order of equal ones. */
+void diag_sort(diag_list *d, size_t from);
+
 /* diag_add with the arguments as a va_list. */
 finding *diag_vadd(diag_list *d, severity sev, const char *rule, const char *file, size_t start, size_t end,
                    const char *fmt, va_list ap) __attribute__((format(printf, 7, 0)));
