@@ -237,14 +237,7 @@ static void check_result_encoding(pipeline *p)
             buf_free(&path);
             return;
         }
-        /* Depth first, without recursion: down, else on, else up and on. */
-        if ((n->type == JSON_ARRAY || n->type == JSON_OBJECT) && n->n) {
-            n = json_first(n);
-            continue;
-        }
-        while (n && !n->next)
-            n = n->parent;
-        n = n ? n->next : NULL;
+        n = json_next_within(p->doc->root, n);
     }
 }
 

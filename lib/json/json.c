@@ -369,3 +369,12 @@ void json_set_string(json_doc *doc, json_node *n, const char *s, size_t len)
 
 /* The node layout is part of the memory budget (README: about 2x the input in all). */
 _Static_assert(sizeof(void *) != 8 || sizeof(json_node) == 64, "json_node must stay 64 bytes");
+
+json_node *json_next_within(const json_node *top, const json_node *n)
+{
+    if ((n->type == JSON_ARRAY || n->type == JSON_OBJECT) && n->n)
+        return json_first(n);
+    while (n != top && !n->next)
+        n = n->parent;
+    return n == top ? NULL : n->next;
+}

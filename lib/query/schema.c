@@ -527,19 +527,11 @@ typedef struct vctx {
 #define STEPS_BASE 1000000u
 
 /* The number of nodes of a tree, without recursion. */
-static size_t count_nodes(const json_node *n)
+static size_t count_nodes(const json_node *top)
 {
     size_t count = 0;
-    while (n) {
+    for (const json_node *n = top; n; n = json_next_within(top, n))
         count++;
-        if ((n->type == JSON_ARRAY || n->type == JSON_OBJECT) && n->n) {
-            n = json_first(n);
-            continue;
-        }
-        while (n && !n->next)
-            n = n->parent;
-        n = n ? n->next : NULL;
-    }
     return count;
 }
 
