@@ -53,7 +53,7 @@ BINS       := $(TOOLS:%=$(B)/bin/%)
 
 .SECONDARY:
 
-.PHONY: all build deps test-deps differential deb check test unit golden conformance check-asan demo bench install \
+.PHONY: all build deps test-deps differential deb fuzz check test unit golden conformance check-asan demo bench install \
         uninstall clean static valgrind
 
 all: deps
@@ -171,6 +171,21 @@ SEED ?= 20261123
 differential: deps test-deps
 	@$(MAKE) --no-print-directory build
 	@B=$(B) sh tests/differential/run.sh $(N) $(SEED)
+
+# libFuzzer harnesses (tests/fuzz/fuzz_*.c), built with clang against the lib sources under
+# ASan and UBSan, seeded from testdata/; each runs FUZZ_SECONDS.
+FUZZ_SECONDS ?= 60
+FUZZ_LIB     := $(filter lib/base/% lib/json/%,$(LIB_SRC))
+fuzz: deps
+	@command -v clang >/dev/null || { echo "fuzz: clang is missing (apt-get install clang)"; exit 5; }
+	@mkdir -p $(B)/fuzz/corpus
+	@find testdata -name '*.json' -size -20k | while read -r f; do cp "$$f" "$(B)/fuzz/corpus/$$(echo "$$f" | tr '/ ' '__')"; done
+	@for h in tests/fuzz/fuzz_*.c; do n=$$(basename $$h .c); \
+	    clang -O1 -g -fsanitize=fuzzer,address,undefined -std=c11 -D_POSIX_C_SOURCE=200809L -D_DEFAULT_SOURCE -Ilib \
+	        $$h $(FUZZ_LIB) -o $(B)/fuzz/$$n || exit 1; \
+	    echo "fuzz: $$n for $(FUZZ_SECONDS) s"; \
+	    $(B)/fuzz/$$n -max_total_time=$(FUZZ_SECONDS) -max_len=4096 $(B)/fuzz/corpus 2>&1 | tail -1 || exit 1; \
+	done
 
 check: deps test-deps
 	@$(MAKE) --no-print-directory build
