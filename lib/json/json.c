@@ -278,11 +278,20 @@ void json_append(json_doc *doc, json_node *c, const char *key, size_t key_len, j
     json_insert(doc, c, NULL, key, key_len, child);
 }
 
+/* Per thread, so documents edited in different threads do not share it. */
+static _Thread_local unsigned long detachments;
+
+unsigned long json_detachments(void)
+{
+    return detachments;
+}
+
 void json_remove(json_node *n)
 {
     json_node *p = n->parent;
     if (!p)
         return;
+    detachments++;
     json_node *first = p->p;
     if (n == first) {
         p->p = n->next;
@@ -304,6 +313,7 @@ void json_remove(json_node *n)
 void json_replace(json_node *old, json_node *repl)
 {
     json_node *p = old->parent;
+    detachments++;
     repl->parent = p;
     repl->key = old->key;
     repl->key_len = old->key_len;
@@ -374,6 +384,11 @@ json_node *json_next_within(const json_node *top, const json_node *n)
 {
     if ((n->type == JSON_ARRAY || n->type == JSON_OBJECT) && n->n)
         return json_first(n);
+    return json_next_skipping(top, n);
+}
+
+json_node *json_next_skipping(const json_node *top, const json_node *n)
+{
     while (n != top && !n->next)
         n = n->parent;
     return n == top ? NULL : n->next;

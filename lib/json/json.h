@@ -175,6 +175,11 @@ void json_remove(json_node *n);
 /* Puts repl (detached) where old is, keeping old's member name; old becomes detached. */
 void json_replace(json_node *old, json_node *repl);
 
+/* How many times, in this thread, json_remove and json_replace have detached a node: a
+ * caller holding nodes it found earlier knows they are all still in place while this
+ * count has not moved (and must walk up to be sure once it has). */
+unsigned long json_detachments(void);
+
 /* Renames a member to a copy of key[0..len). */
 void json_rename(json_doc *doc, json_node *member, const char *key, size_t len);
 
@@ -191,5 +196,8 @@ size_t json_string_token_end(const char *src, size_t len, size_t pos);
 /* The node after n in document order within the subtree of top (n itself in it), or NULL
  * after its last node: a walk of any depth without recursion. */
 json_node *json_next_within(const json_node *top, const json_node *n);
+
+/* Like json_next_within, but steps over everything below n. */
+json_node *json_next_skipping(const json_node *top, const json_node *n);
 
 #endif

@@ -1028,9 +1028,10 @@ static bool too_large(run *r, const json_node *n)
     return true;
 }
 
-static int act(run *r, const rule_step *st, json_node *n)
+static int act(run *r, const rule_step *st, json_node *n, unsigned long detachments_at_selection)
 {
-    if (!attached(r, n))
+    /* Nothing was unlinked since the query ran: every node it found is in place. */
+    if (json_detachments() != detachments_at_selection && !attached(r, n))
         return EXIT_OK;     /* gone with its ancestor: nothing to do, nothing to report */
     buf path = BUF_INIT, msg = r->work;
     buf_clear(&msg);
@@ -1106,6 +1107,7 @@ static int run_step(run *r, const rule_step *st, json_node *current)
         if (rc < 0)
             status = EXIT_BADRULES;
     }
+    unsigned long detachments_at_selection = json_detachments();
     /* Filter with where, and drop repeats (a node selected twice is acted on once). */
     size_t kept = 0;
     for (size_t i = 0; i < sel.n && status == EXIT_OK; i++) {
@@ -1122,7 +1124,7 @@ static int run_step(run *r, const rule_step *st, json_node *current)
     if (status != EXIT_OK) {
         /* where_holds() or the query said why */
     } else if (!kept && st->when_empty) {
-        status = act(r, st, r->doc->root);
+        status = act(r, st, r->doc->root, json_detachments());
     } else if (!st->when_empty) {
         buf with = BUF_INIT;
         const char *saved_with = r->with_cache;
@@ -1137,7 +1139,7 @@ static int run_step(run *r, const rule_step *st, json_node *current)
         for (size_t i = 0; i < kept && status == EXIT_OK; i++) {
             json_node *n = sel.v[i];
             r->node = n;
-            status = act(r, st, n);
+            status = act(r, st, n, detachments_at_selection);
             for (size_t k = 0; k < st->nthen && status == EXIT_OK; k++)
                 status = run_step(r, &st->then[k], n);
             r->node = current;

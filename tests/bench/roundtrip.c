@@ -1,9 +1,11 @@
 /* The JSON core's parse + write round trip, for `make bench`: reads FILE (or stdin), writes
- * it to stdout in its own style, or re-laid out with --indent N. */
+ * it to stdout in its own style, or re-laid out with --indent N. The file is mapped, or
+ * with --read read into memory as the filters read theirs (lib/app/tool.c, read_input). */
 #include "base/io.h"
 #include "json/json.h"
 #include "json/json_parse.h"
 #include "json/json_write.h"
+#include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -12,14 +14,17 @@ int main(int argc, char **argv)
 {
     const char *path = NULL;
     int indent = -1;
+    bool read_whole = false;
     for (int i = 1; i < argc; i++) {
         if (!strcmp(argv[i], "--indent") && i + 1 < argc)
             indent = atoi(argv[++i]);
+        else if (!strcmp(argv[i], "--read"))
+            read_whole = true;
         else
             path = argv[i];
     }
     io_input in;
-    if (io_input_open(&in, path)) {
+    if (read_whole ? io_input_read(&in, path) : io_input_open(&in, path)) {
         perror("roundtrip");
         return 5;
     }
