@@ -149,7 +149,8 @@ int main(int argc, char **argv)
         if (s.verbose || d.n > from) {
             /* (only then: a clean file costs no allocation, pre-commit passes hundreds) */
             buf h = BUF_INIT;
-            buf_printf(&h, "%s: checked as %s", names[i], config_kind_name(kinds[i]));
+            quote_controls(&h, names[i], strlen(names[i]));   /* a file name reaches a terminal */
+            buf_printf(&h, ": checked as %s", config_kind_name(kinds[i]));
             headers[i] = buf_detach(&h, NULL);
         }
         groups[i] = (report_group){s.verbose || !c.quiet ? headers[i] : NULL, from, d.n - from, s.verbose};

@@ -6,6 +6,7 @@
 #include "base/ascii.h"
 #include "base/exitcodes.h"
 #include "base/oom.h"
+#include "base/quote.h"
 #include "json/keyset.h"
 #include <stdlib.h>
 #include <string.h>
@@ -84,10 +85,15 @@ int mender_drop_shadowed(engine_call *c)
         json_node *prev = m == first ? NULL : m->prev;
         const keyrec *later = keyset_add(&ks, m->key, m->key_len, 0);
         if (later) {
+            /* Names quoted as everywhere else: a key pasted as a name stays unshown. */
+            buf name = BUF_INIT, later_name = BUF_INIT;
+            quote_name(&name, m->key, m->key_len, 60);
+            quote_name(&later_name, later->key, later->len, 60);
             engine_report(c, SEV_NOTE, "mender-drop-shadowed", m,
-                          "%s'%.*s' removed: a later '%.*s' repeats it ignoring case, and the client reads the last one",
-                          c->dry_run ? "would be " : "", (int)(m->key_len < 60 ? m->key_len : 60), m->key,
-                          (int)(later->len < 60 ? later->len : 60), later->key);
+                          "%s'%s' removed: a later '%s' repeats it ignoring case, and the client reads the last one",
+                          c->dry_run ? "would be " : "", name.data, later_name.data);
+            buf_free(&name);
+            buf_free(&later_name);
             json_remove(m);
         }
         m = prev;
