@@ -188,8 +188,14 @@ gen() {
     yaml-flow) awk -v n="$2" 'BEGIN { printf "tool: any\nversion: 1\nvars:\n  v: {default: \"x\", description: ["; for (i = 0; i < n; i++) printf "%s%d", i ? ", " : "", i; print "]}\nrules: []" }' ;;
     yaml-keys) awk -v n="$2" 'BEGIN { print "tool: any\nversion: 1\nrules:\n  - id: r\n    select: \"$.none\"\n    do:\n      set:"; for (i = 0; i < n; i++) printf "        k%d: %d\n", i, i }' ;;
     rules) awk -v n="$2" 'BEGIN { print "tool: any\nversion: 1\nrules:"; for (i = 0; i < n; i++) printf "  - id: r%d\n    select: \"$.a\"\n    do: remove\n", i }' ;;
+    findings) awk -v n="$2" 'BEGIN { printf "{\"ServerURL\": \"https://a.example.com\""; for (i = 0; i < n; i++) printf ", \"Unknown%d\": %d", i, i; print "}" }' ;;
+    ints) awk -v n="$2" 'BEGIN { printf "["; for (i = 0; i < n; i++) printf "%s[%d, [%d]]", i ? ", " : "", i, i; print "]" }' ;;
+    copies) awk -v n="$2" 'BEGIN { print "tool: any\nversion: 1\nrules:\n  - id: c\n    select: \"$\"\n    do:\n      patch:"; for (i = 0; i < n; i++) printf "        - {op: copy, from: /a, path: /c%d}\n", i }' ;;
     esac > "$3"
 }
+# A schema that refers to itself: each item is an integer or, again, an array of them.
+printf '{"$defs": {"x": {"anyOf": [{"type": "integer"}, {"type": "array", "items": {"$ref": "#/$defs/x"}}]}}, "$ref": "#/$defs/x"}\n' > "$W/self.json"
+printf '{"a": {"k": [1, 2, 3]}}\n' > "$W/a.json"
 printf '{"a": 1}\n' > "$W/one.json"
 printf 'tool: any\nversion: 1\nrules:\n  - id: s\n    select: "$[*]"\n    do: {set: 0}\n' > "$W/setall.yaml"
 # ratio LABEL SHAPE N CMD...: CMD runs with {} replaced by the input of size n, then 2n.
@@ -215,3 +221,8 @@ ratio "IoT hub with n endpoints and routes" endpoints 20000 "$BIN/config-validat
 ratio "YAML flow sequence on one line" yaml-flow 80000 "$BIN/tmpl-apply -r {} $W/one.json"
 ratio "YAML mapping with n keys" yaml-keys 80000 "$BIN/tmpl-apply -r {} $W/one.json"
 ratio "n rules in one file" rules 20000 "$BIN/tmpl-apply -r {} $W/one.json"
+ratio "n findings in one file (text report)" findings 40000 "$BIN/config-validate --kind mender-conf {}"
+ratio "a self-referencing schema on n nested items" ints 400000 "$BIN/config-validate --schema $W/self.json {}"
+# Known quadratic (ratio about 4.7 when added): each add looks its member up by a linear
+# scan of the object (json_get), so n adds into one object take n^2; left open (issue 14).
+ratio "a patch of n copy operations into one object" copies 10000 "$BIN/tmpl-apply -r {} $W/a.json"
