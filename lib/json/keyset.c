@@ -110,6 +110,26 @@ const keyrec *keyset_add(keyset *ks, const char *key, size_t len, size_t at)
     return NULL;
 }
 
+const keyrec *keyset_find(const keyset *ks, const char *key, size_t len)
+{
+    const keyset_level *l = &ks->levels[ks->depth - 1];
+    if (!l->built) {
+        /* Without a table (a small object) every record is scanned. */
+        for (size_t k = l->base; k < ks->n; k++)
+            if (same(ks, &ks->recs[k], key, len))
+                return &ks->recs[k];
+        return NULL;
+    }
+    /* Once built, the table holds every record of the level (keyset_add inserts each). */
+    for (size_t i = (size_t)hash(ks, key, len) & (l->cap - 1);; i = (i + 1) & (l->cap - 1)) {
+        if (!l->slots[i])
+            return NULL;
+        const keyrec *r = &ks->recs[l->slots[i] - 1];
+        if (same(ks, r, key, len))
+            return r;
+    }
+}
+
 void keyset_free(keyset *ks)
 {
     for (size_t i = 0; i < ks->max_levels; i++)

@@ -40,6 +40,9 @@ void keyset_pop(keyset *ks);
  * or NULL when the name is new there. */
 const keyrec *keyset_add(keyset *ks, const char *key, size_t len, size_t at);
 
+/* The record of a name in the innermost object, or NULL when it has none; adds nothing. */
+const keyrec *keyset_find(const keyset *ks, const char *key, size_t len);
+
 /* Frees everything. */
 void keyset_free(keyset *ks);
 

@@ -2,7 +2,9 @@
 #include "base/buf.h"
 #include "base/oom.h"
 #include "base/quote.h"
+#include "json/keyset.h"
 #include <stdarg.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -84,13 +86,70 @@ static long long array_index(const token *t)
     return v;
 }
 
+/* The member names of one large object, for the length of one patch: n operations adding
+ * members to one object would otherwise scan it n times (bench (h), "a patch of n copy
+ * operations"). A record's 'at' is the member node. Every member this file adds to the
+ * indexed object is recorded, so a name not found is absent; a record whose node has
+ * left the object or changed its name (remove, replace, move) drops the index. */
+typedef struct member_index {
+    const json_node *obj;       /* the object indexed, or NULL */
+    keyset names;
+} member_index;
+
+enum { INDEX_FROM = 64 };       /* smaller objects are scanned: cheaper than hashing */
+
+static void index_drop(member_index *ix)
+{
+    if (ix->obj)
+        keyset_free(&ix->names);
+    ix->obj = NULL;
+}
+
+static void index_build(member_index *ix, const json_node *obj)
+{
+    index_drop(ix);
+    keyset_init(&ix->names, false);
+    keyset_push(&ix->names);
+    /* From the last member back: of repeated names the last is the one json_get finds. */
+    const json_node *first = json_first(obj);
+    for (const json_node *m = first ? json_last(obj) : NULL; m; m = m == first ? NULL : m->prev)
+        (void)keyset_add(&ix->names, m->key, m->key_len, (size_t)(uintptr_t)m);
+    ix->obj = obj;
+}
+
+/* json_get(obj, key, len), through the index when obj is large. */
+static json_node *member(member_index *ix, const json_node *obj, const char *key, size_t len)
+{
+    if (json_count(obj) < INDEX_FROM)
+        return json_get(obj, key, len);
+    if (ix->obj != obj)
+        index_build(ix, obj);
+    const keyrec *r = keyset_find(&ix->names, key, len);
+    if (!r)
+        return NULL;
+    json_node *m = (json_node *)(uintptr_t)r->at;
+    if (m->parent == obj && m->key_len == len && !memcmp(m->key, key, len))
+        return m;
+    index_drop(ix);
+    return json_get(obj, key, len);
+}
+
+/* Appends value to obj under key, recording it when obj is the indexed object. */
+static void append_member(json_doc *doc, member_index *ix, json_node *obj, const char *key, size_t len,
+                          json_node *value)
+{
+    json_append(doc, obj, key, len, value);
+    if (ix->obj == obj)
+        (void)keyset_add(&ix->names, value->key, value->key_len, (size_t)(uintptr_t)value);
+}
+
 /* Walks tokens [0, n) from target; returns the node or NULL. */
-static json_node *walk(json_node *target, const token *t, long n)
+static json_node *walk(member_index *ix, json_node *target, const token *t, long n)
 {
     json_node *cur = target;
     for (long i = 0; i < n && cur; i++) {
         if (cur->type == JSON_OBJECT) {
-            cur = json_get(cur, t[i].s, t[i].len);
+            cur = member(ix, cur, t[i].s, t[i].len);
         } else if (cur->type == JSON_ARRAY) {
             long long k = array_index(&t[i]);
             cur = k < 0 ? NULL : json_at(cur, (size_t)k);
@@ -110,23 +169,23 @@ static const char *member_str(const json_node *op, const char *name, size_t *len
 }
 
 /* Puts value at pointer tokens t[0..n) of *target (the "add" operation). */
-static int add_at(json_doc *doc, json_node **target, const token *t, long n, json_node *value, jpatch_error *err)
+static int add_at(json_doc *doc, member_index *ix, json_node **target, const token *t, long n, json_node *value, jpatch_error *err)
 {
     if (n == 0) {
         json_replace(*target, value);
         *target = value;
         return 0;
     }
-    json_node *parent = walk(*target, t, n - 1);
+    json_node *parent = walk(ix, *target, t, n - 1);
     if (!parent)
         return fail(err, "the parent of the target location does not exist");
     const token *last = &t[n - 1];
     if (parent->type == JSON_OBJECT) {
-        json_node *old = json_get(parent, last->s, last->len);
+        json_node *old = member(ix, parent, last->s, last->len);
         if (old)
             json_replace(old, value);
         else
-            json_append(doc, parent, last->s, last->len, value);
+            append_member(doc, ix, parent, last->s, last->len, value);
         return 0;
     }
     if (parent->type != JSON_ARRAY)
@@ -142,7 +201,7 @@ static int add_at(json_doc *doc, json_node **target, const token *t, long n, jso
     return 0;
 }
 
-static int apply_one(json_doc *doc, json_node **target, const json_node *op, jpatch_error *err)
+static int apply_one(json_doc *doc, member_index *ix, json_node **target, const json_node *op, jpatch_error *err)
 {
     if (!op || op->type != JSON_OBJECT)
         return fail(err, "an operation must be an object");
@@ -164,13 +223,13 @@ static int apply_one(json_doc *doc, json_node **target, const json_node *op, jpa
         if (!value) {
             rc = fail(err, "\"%.*s\" needs a \"value\" member", (int)oplen, name);
         } else if (IS("test")) {
-            json_node *cur = walk(*target, t, n);
+            json_node *cur = walk(ix, *target, t, n);
             if (!cur)
                 rc = fail(err, "test: the target location does not exist");
             else if (!json_equal(cur, value))
                 rc = fail(err, "test failed: the value differs");
         } else if (IS("replace")) {
-            json_node *cur = walk(*target, t, n);
+            json_node *cur = walk(ix, *target, t, n);
             if (!cur) {
                 rc = fail(err, "replace: the target location does not exist");
             } else {
@@ -180,10 +239,10 @@ static int apply_one(json_doc *doc, json_node **target, const json_node *op, jpa
                     *target = v;
             }
         } else {
-            rc = add_at(doc, target, t, n, json_clone(doc, value), err);
+            rc = add_at(doc, ix, target, t, n, json_clone(doc, value), err);
         }
     } else if (IS("remove")) {
-        json_node *cur = walk(*target, t, n);
+        json_node *cur = walk(ix, *target, t, n);
         if (!cur)
             rc = fail(err, "remove: the target location does not exist");
         else if (n == 0)
@@ -199,11 +258,11 @@ static int apply_one(json_doc *doc, json_node **target, const json_node *op, jpa
         } else if (fn < 0) {
             rc = -1;
         } else {
-            json_node *src = walk(*target, ft, fn);
+            json_node *src = walk(ix, *target, ft, fn);
             if (!src) {
                 rc = fail(err, "%.*s: the \"from\" location does not exist", (int)oplen, name);
             } else if (IS("copy")) {
-                rc = add_at(doc, target, t, n, json_clone(doc, src), err);
+                rc = add_at(doc, ix, target, t, n, json_clone(doc, src), err);
             } else if (flen == plen && !memcmp(from, ptr, plen)) {
                 rc = 0; /* moving a value onto itself changes nothing */
             } else if (plen > flen && !memcmp(from, ptr, flen) && ptr[flen] == '/') {
@@ -212,7 +271,7 @@ static int apply_one(json_doc *doc, json_node **target, const json_node *op, jpa
                 rc = fail(err, "move: cannot move the whole target");
             } else {
                 json_remove(src);
-                rc = add_at(doc, target, t, n, src, err);
+                rc = add_at(doc, ix, target, t, n, src, err);
             }
         }
         free_tokens(ft, fn);
@@ -237,15 +296,18 @@ int jpatch_apply(json_doc *doc, json_node **target, const json_node *ops, jpatch
     /* Each copy can double the document: after every operation the document's memory
      * must stay within 16 times its input and 256 MiB more (40 copies would need GiBs). */
     size_t limit = 16 * doc->src_len + ((size_t)256 << 20);
+    member_index ix = {0};
     for (json_node *op = json_first(ops); op; op = op->next, i++) {
-        int rc = apply_one(doc, target, op, err);
+        int rc = apply_one(doc, &ix, target, op, err);
         if (rc == 0 && doc->mem.total > limit)
             rc = fail(err, "the document would grow past %zu MiB", limit >> 20);
         if (rc < 0) {
             err->op_index = i;
             err->op = op;
+            index_drop(&ix);
             return -1;
         }
     }
+    index_drop(&ix);
     return 0;
 }

@@ -223,6 +223,6 @@ ratio "YAML mapping with n keys" yaml-keys 80000 "$BIN/tmpl-apply -r {} $W/one.j
 ratio "n rules in one file" rules 20000 "$BIN/tmpl-apply -r {} $W/one.json"
 ratio "n findings in one file (text report)" findings 40000 "$BIN/config-validate --kind mender-conf {}"
 ratio "a self-referencing schema on n nested items" ints 400000 "$BIN/config-validate --schema $W/self.json {}"
-# Known quadratic (ratio about 4.7 when added): each add looks its member up by a linear
-# scan of the object (json_get), so n adds into one object take n^2; left open (issue 14).
-ratio "a patch of n copy operations into one object" copies 10000 "$BIN/tmpl-apply -r {} $W/a.json"
+# Was quadratic (ratio 3.4 to 4.7: each add scanned the object for its name); a patch now
+# indexes the names of a large object it edits (lib/query/jsonpatch.c, member_index).
+ratio "a patch of n copy operations into one object" copies 40000 "$BIN/tmpl-apply -r {} $W/a.json"
