@@ -219,8 +219,6 @@ static int apply_rules(pipeline *p)
     return status;
 }
 
-/* The shared validator sees the result before anything is written; its findings name the
- * file without a position (positions in the result would point into text never shown). */
 /* Strings an edit made must be UTF-8 like the rest (a replacement with \\C can split a
  * character): the first one that is not is reported, and nothing is written. */
 static void check_result_encoding(pipeline *p)
@@ -244,6 +242,8 @@ static void check_result_encoding(pipeline *p)
     }
 }
 
+/* The shared validator sees the result before anything is written; its findings name the
+ * file without a position (positions in the result would point into text never shown). */
 static int check_result(pipeline *p)
 {
     check_result_encoding(p);
