@@ -55,19 +55,22 @@ static uint64_t hash(const keyset *ks, const char *key, size_t len)
     return json_name_hash(key, len, ks->icase);
 }
 
-/* Finds name in the level's table, or inserts record index idx when absent. */
-static const keyrec *probe(keyset *ks, keyset_level *l, const char *key, size_t len, size_t idx)
+/* The slot of the level's table that holds name, or the empty slot where it would go. */
+static inline size_t slot_of(const keyset *ks, const keyset_level *l, const char *key, size_t len)
 {
     size_t i = (size_t)hash(ks, key, len) & (l->cap - 1);
-    for (;; i = (i + 1) & (l->cap - 1)) {
-        if (!l->slots[i]) {
-            l->slots[i] = idx + 1;
-            return NULL;
-        }
-        const keyrec *r = &ks->recs[l->slots[i] - 1];
-        if (same(ks, r, key, len))
-            return r;
-    }
+    while (l->slots[i] && !same(ks, &ks->recs[l->slots[i] - 1], key, len))
+        i = (i + 1) & (l->cap - 1);
+    return i;
+}
+
+/* The level's record of name by scanning them all: small objects have no table. */
+static const keyrec *scan(const keyset *ks, const keyset_level *l, const char *key, size_t len)
+{
+    for (size_t k = l->base; k < ks->n; k++)
+        if (same(ks, &ks->recs[k], key, len))
+            return &ks->recs[k];
+    return NULL;
 }
 
 static void rebuild(keyset *ks, keyset_level *l, size_t want)
@@ -82,7 +85,7 @@ static void rebuild(keyset *ks, keyset_level *l, size_t want)
     }
     memset(l->slots, 0, l->cap * sizeof *l->slots);
     for (size_t k = l->base; k < ks->n; k++)
-        probe(ks, l, ks->recs[k].key, ks->recs[k].len, k);
+        l->slots[slot_of(ks, l, ks->recs[k].key, ks->recs[k].len)] = k + 1;   /* names are unique */
     l->built = true;
 }
 
@@ -96,15 +99,16 @@ const keyrec *keyset_add(keyset *ks, const char *key, size_t len, size_t at)
     }
     if (count < LINEAR_LIMIT) {
         /* Small objects, the common case, are cheaper to scan than to hash. */
-        for (size_t k = l->base; k < ks->n; k++)
-            if (same(ks, &ks->recs[k], key, len))
-                return &ks->recs[k];
+        const keyrec *r = scan(ks, l, key, len);
+        if (r)
+            return r;
     } else {
         if (!l->built || (count + 1) * 2 > l->cap)
             rebuild(ks, l, count + 1);
-        const keyrec *r = probe(ks, l, key, len, ks->n);
-        if (r)
-            return r;
+        size_t i = slot_of(ks, l, key, len);
+        if (l->slots[i])
+            return &ks->recs[l->slots[i] - 1];
+        l->slots[i] = ks->n + 1;
     }
     ks->recs[ks->n++] = (keyrec){key, len, at};
     return NULL;
@@ -113,21 +117,11 @@ const keyrec *keyset_add(keyset *ks, const char *key, size_t len, size_t at)
 const keyrec *keyset_find(const keyset *ks, const char *key, size_t len)
 {
     const keyset_level *l = &ks->levels[ks->depth - 1];
-    if (!l->built) {
-        /* Without a table (a small object) every record is scanned. */
-        for (size_t k = l->base; k < ks->n; k++)
-            if (same(ks, &ks->recs[k], key, len))
-                return &ks->recs[k];
-        return NULL;
-    }
+    if (!l->built)
+        return scan(ks, l, key, len);
     /* Once built, the table holds every record of the level (keyset_add inserts each). */
-    for (size_t i = (size_t)hash(ks, key, len) & (l->cap - 1);; i = (i + 1) & (l->cap - 1)) {
-        if (!l->slots[i])
-            return NULL;
-        const keyrec *r = &ks->recs[l->slots[i] - 1];
-        if (same(ks, r, key, len))
-            return r;
-    }
+    size_t i = slot_of(ks, l, key, len);
+    return l->slots[i] ? &ks->recs[l->slots[i] - 1] : NULL;
 }
 
 void keyset_free(keyset *ks)
