@@ -8,6 +8,12 @@ record() {  # record PASSED FAILED SKIPPED
     return 0
 }
 
+# print_total: the plain line a test run ends with, summed from $COUNTS; fails when
+# anything failed.
+print_total() {
+    awk '{p += $1; f += $2; s += $3} END {printf "%d passed, %d failed, %d skipped\n", p, f, s; exit f > 0}' "$COUNTS"
+}
+
 # The runners below count assertions in $passed and $failed and name themselves in $SUITE.
 passed=0 failed=0
 

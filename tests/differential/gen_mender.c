@@ -292,9 +292,13 @@ static void mutated_config(out *o)
     put(o, "}");
 }
 
-/* Syntax the Go client refuses, now and then. */
-static void write_with_syntax(FILE *f, const out *o)
+/* Writes o to path, with syntax the Go client refuses now and then; false when the file
+ * cannot be created. */
+static bool save_with_syntax(const char *path, const out *o)
 {
+    FILE *f = fopen(path, "w");
+    if (!f)
+        return false;
     unsigned s = pick(40);
     if (s == 0)
         fputs("\xEF\xBB\xBF", f);
@@ -311,6 +315,8 @@ static void write_with_syntax(FILE *f, const out *o)
     }
     if (pick(3))
         fputs("\n", f);
+    fclose(f);
+    return true;
 }
 
 int main(int argc, char **argv)
@@ -331,11 +337,8 @@ int main(int argc, char **argv)
             out fb = {{0}, 0};
             grammar_config(&fb, pick(2));
             snprintf(path, sizeof path, "%s/c%lu.fb", argv[4], i);
-            FILE *f = fopen(path, "w");
-            if (!f)
+            if (!save_with_syntax(path, &fb))
                 return 1;
-            write_with_syntax(f, &fb);
-            fclose(f);
         }
         out o = {{0}, 0};
         if (pick(5) == 0)
@@ -343,11 +346,8 @@ int main(int argc, char **argv)
         else
             grammar_config(&o, pick(3) != 0);
         snprintf(path, sizeof path, "%s/c%lu.conf", argv[4], i);
-        FILE *f = fopen(path, "w");
-        if (!f)
+        if (!save_with_syntax(path, &o))
             return 1;
-        write_with_syntax(f, &o);
-        fclose(f);
     }
     return 0;
 }
