@@ -120,6 +120,14 @@ static bool expr(scanner *sc)
         while (sc->p < sc->end && ident_char(*sc->p, false))
             sc->p++;
         size_t nlen = (size_t)(sc->p - name);
+        /* A user-defined function is called by namespace.name ("contoso.uniqueName()",
+         * Bicep's "__bicep.f()"): syntax.md, "Functions". */
+        if (sc->p + 1 < sc->end && *sc->p == '.' && ident_char(sc->p[1], true)) {
+            sc->p++;
+            while (sc->p < sc->end && ident_char(*sc->p, false))
+                sc->p++;
+            nlen = 0;   /* never parameters() or variables() */
+        }
         ws(sc);
         if (sc->p >= sc->end || *sc->p != '(') {
             sc->problem = "'(' expected after a function name";

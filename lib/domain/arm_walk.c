@@ -1,0 +1,150 @@
+#include "domain/arm_walk.h"
+#include "base/ascii.h"
+#include "domain/armexpr.h"
+#include <string.h>
+
+json_node *arm_member(const json_node *obj, const char *name)
+{
+    if (!obj || obj->type != JSON_OBJECT)
+        return NULL;
+    return json_get_icase(obj, name, strlen(name));
+}
+
+bool arm_string_is(const json_node *n, const char *text)
+{
+    size_t len = strlen(text);
+    return n && n->type == JSON_STRING && n->n == len && ascii_ieq(n->p, text, len);
+}
+
+/* A type compared ignoring case and one trailing '/' (real templates write both). */
+static bool type_is(const char *s, size_t n, const char *type, size_t tn)
+{
+    if (n && s[n - 1] == '/')
+        n--;
+    return n == tn && ascii_ieq(s, type, tn);
+}
+
+bool arm_resource_is(const json_node *res, const json_node *parent, const char *type)
+{
+    json_node *t = arm_member(res, "type");
+    if (!t || t->type != JSON_STRING)
+        return false;
+    size_t tn = strlen(type);
+    if (!parent)
+        return type_is(t->p, t->n, type, tn);
+    /* A child's type is relative: "eventHubEndpoints/ConsumerGroups" under an IoT hub. A
+     * child may also spell its full type, which Azure accepts as well. */
+    if (type_is(t->p, t->n, type, tn))
+        return true;
+    json_node *pt = arm_member(parent, "type");
+    if (!pt || pt->type != JSON_STRING || pt->n >= tn || !ascii_ieq(pt->p, type, pt->n) || type[pt->n] != '/')
+        return false;
+    return type_is(t->p, t->n, type + pt->n + 1, tn - pt->n - 1);
+}
+
+json_node *arm_nested_template(const json_node *res, bool *inner)
+{
+    if (!arm_resource_is(res, NULL, "Microsoft.Resources/deployments"))
+        return NULL;
+    json_node *props = arm_member(res, "properties");
+    json_node *t = arm_member(props, "template");
+    if (!t || t->type != JSON_OBJECT)
+        return NULL;
+    *inner = arm_string_is(arm_member(arm_member(props, "expressionEvaluationOptions"), "scope"), "inner");
+    return t;
+}
+
+static void each_in(json_node *list, json_node *parent, void (*fn)(void *, json_node *, json_node *), void *ctx)
+{
+    /* An array of resources, or the object of symbolic names (languageVersion 2.0). */
+    if (!list || (list->type != JSON_ARRAY && list->type != JSON_OBJECT))
+        return;
+    for (json_node *r = json_first(list); r; r = r->next) {
+        if (r->type != JSON_OBJECT)
+            continue;
+        fn(ctx, r, parent);
+        each_in(arm_member(r, "resources"), r, fn, ctx);
+    }
+}
+
+void arm_each_resource(json_node *tmpl, void (*fn)(void *ctx, json_node *res, json_node *parent), void *ctx)
+{
+    each_in(arm_member(tmpl, "resources"), NULL, fn, ctx);
+}
+
+typedef struct walk {
+    void (*fn)(void *, const arm_template *);
+    void *ctx;
+    json_node *scope;
+    int depth;
+} walk;
+
+static void visit(walk *w, json_node *tmpl, json_node *scope, json_node *deployment);
+
+static void visit_resource(void *ctx, json_node *res, json_node *parent)
+{
+    (void)parent;
+    walk *w = ctx;
+    bool inner = false;
+    json_node *t = arm_nested_template(res, &inner);
+    if (t && w->depth < 32)
+        visit(w, t, inner ? t : w->scope, res);
+}
+
+static void visit(walk *w, json_node *tmpl, json_node *scope, json_node *deployment)
+{
+    arm_template at = {tmpl, scope, deployment, w->depth};
+    w->fn(w->ctx, &at);
+    json_node *saved = w->scope;
+    w->scope = scope;
+    w->depth++;
+    arm_each_resource(tmpl, visit_resource, w);
+    w->depth--;
+    w->scope = saved;
+}
+
+void arm_each_template(json_node *root, void (*fn)(void *ctx, const arm_template *t), void *ctx)
+{
+    if (!root || root->type != JSON_OBJECT)
+        return;
+    walk w = {fn, ctx, root, 0};
+    visit(&w, root, root, NULL);
+}
+
+/* The name inside "[parameters('x')]" or "[variables('x')]" (nothing else around it). */
+static bool plain_reference(const json_node *v, bool *variable, const char **name, size_t *len)
+{
+    static const char p[] = "[parameters('", var[] = "[variables('";
+    const char *s = v->p;
+    size_t n = v->n;
+    if (n < 4 || memcmp(s + n - 3, "')]", 3))
+        return false;
+    if (n > sizeof p + 2 && ascii_ieq(s, p, sizeof p - 1))
+        *variable = false, *name = s + sizeof p - 1, *len = n - (sizeof p - 1) - 3;
+    else if (n > sizeof var + 2 && ascii_ieq(s, var, sizeof var - 1))
+        *variable = true, *name = s + sizeof var - 1, *len = n - (sizeof var - 1) - 3;
+    else
+        return false;
+    return !memchr(*name, '\'', *len);
+}
+
+const json_node *arm_resolve(const json_node *scope, const json_node *v)
+{
+    for (int hops = 0; hops < 8; hops++) {
+        if (!v || v->type != JSON_STRING)
+            return v;
+        if (!arm_is_expression(v->p, v->n))
+            return v;
+        bool variable;
+        const char *name;
+        size_t len;
+        if (!plain_reference(v, &variable, &name, &len))
+            return NULL;
+        json_node *defs = arm_member(scope, variable ? "variables" : "parameters");
+        json_node *def = defs && defs->type == JSON_OBJECT ? json_get_icase(defs, name, len) : NULL;
+        if (!def)
+            return NULL;
+        v = variable ? def : arm_member(def, "defaultValue");
+    }
+    return NULL;
+}

@@ -1,0 +1,49 @@
+/* arm_walk: where things are in an ARM template. Resources in either form (an array, or
+ * the object of symbolic names of languageVersion 2.0), child resources, and the inline
+ * templates of nested deployments with the scope their expressions are evaluated in. */
+#ifndef TK_ARM_WALK_H
+#define TK_ARM_WALK_H
+#include "json/json.h"
+#include <stdbool.h>
+
+/* A member of an ARM object by name, compared ignoring ASCII case as Azure does; NULL when
+ * obj is not an object or has no such member. */
+json_node *arm_member(const json_node *obj, const char *name);
+
+/* True when n is a string equal to text, ignoring ASCII case. */
+bool arm_string_is(const json_node *n, const char *text);
+
+/* One template seen by arm_each_template. */
+typedef struct arm_template {
+    json_node *tmpl;        /* the template object */
+    json_node *scope;       /* the template whose parameters(), variables() and functions its
+                               expressions name: itself, or for a nested deployment with the
+                               default outer scope, the enclosing template's scope */
+    json_node *deployment;  /* the Microsoft.Resources/deployments resource holding it, or NULL */
+    int depth;              /* 0 for the document's own template */
+} arm_template;
+
+/* Calls fn for root and then for every inline template of a nested deployment in it, at
+ * any depth, in document order. Nesting deeper than 32 deployments is not followed. */
+void arm_each_template(json_node *root, void (*fn)(void *ctx, const arm_template *t), void *ctx);
+
+/* Calls fn for every resource object of one template, child resources included (parent is
+ * the resource holding a child, else NULL), in document order. It does not descend into
+ * nested deployments' templates: arm_each_template visits those. */
+void arm_each_resource(json_node *tmpl, void (*fn)(void *ctx, json_node *res, json_node *parent), void *ctx);
+
+/* The inline template of a nested deployment resource, or NULL when res is not one (or
+ * links its template by URI). *inner is set when expressionEvaluationOptions.scope is
+ * "inner", so the template's own parameters and variables apply. */
+json_node *arm_nested_template(const json_node *res, bool *inner);
+
+/* True when res's type (compared ignoring case, a trailing '/' ignored) is type; for a
+ * child resource, its type is the parent's type, '/', and its own. */
+bool arm_resource_is(const json_node *res, const json_node *parent, const char *type);
+
+/* The literal string v stands for in the scope of template scope: v itself when it is a
+ * plain string, the defaultValue of p for "[parameters('p')]", the value of v for
+ * "[variables('v')]" (followed at most 8 times); NULL when it cannot be known offline. */
+const json_node *arm_resolve(const json_node *scope, const json_node *v);
+
+#endif
