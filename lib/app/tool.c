@@ -372,6 +372,7 @@ int tool_main(const tool_spec *t, int argc, char **argv)
         status = check_result(&p);
     if (p.doc)
         diag_resolve(&p.d, p.from, p.in.data, p.in.len);
+    diag_dedupe(&p.d, p.from);
     status = finish(&p, status);
     validator_free(p.v);
     json_doc_free(p.doc);

@@ -33,9 +33,12 @@ static bool looks_arm(const json_doc *doc, const char *file)
     (void)file;
     const json_node *root = doc ? doc->root : NULL;
     json_node *sch = root && root->type == JSON_OBJECT ? json_get(root, "$schema", 7) : NULL;
-    static const char mark[] = "deploymentTemplate.json";
+    /* deploymentTemplate.json#, and subscriptionDeploymentTemplate.json#,
+     * managementGroupDeploymentTemplate.json#, tenantDeploymentTemplate.json# (the schemas
+     * of azure-resource-manager-schemas/schemas/2018-05-01 and 2019-08-01), in any case. */
+    static const char mark[] = "deploymenttemplate.json";
     for (size_t i = 0; sch && sch->type == JSON_STRING && i + sizeof mark - 1 <= sch->n; i++)
-        if (!memcmp((const char *)sch->p + i, mark, sizeof mark - 1))
+        if (ascii_ieq((const char *)sch->p + i, mark, sizeof mark - 1))
             return true;
     return false;
 }
@@ -116,6 +119,10 @@ struct validator {
     engine *checks;
     loaded_schema schemas[NKINDS];      /* each kind's, loaded on first use */
     loaded_schema custom;
+    diag_rule *catalog;                 /* validator_catalog's answer */
+    size_t ncatalog;
+    char **texts;                       /* the catalog's strings from schemas, owned */
+    size_t ntexts;
     bool has_custom;
     bool custom_checks;                 /* -r gave check rules of the user's own */
     const char *stage;
@@ -273,25 +280,48 @@ void validator_free(validator *v)
     if (v->has_custom)
         free_schema(&v->custom);
     engine_free(v->checks);
+    for (size_t i = 0; i < v->ntexts; i++)
+        free(v->texts[i]);
+    free(v->texts);
+    free(v->catalog);
     free(v);
+}
+
+/* Adds to v's catalog what the x-rules of a loaded schema say its rule ids mean. */
+static void add_schema_rules(validator *v, const loaded_schema *ls)
+{
+    json_node *rules = ls->doc && ls->doc->root->type == JSON_OBJECT ? json_get(ls->doc->root, "x-rules", 7) : NULL;
+    for (json_node *r = rules && rules->type == JSON_OBJECT ? json_first(rules) : NULL; r; r = r->next) {
+        json_node *sum = json_get(r, "summary", 7), *help = json_get(r, "help", 4);
+        v->catalog = xrealloc(v->catalog, (v->ncatalog + 1) * sizeof *v->catalog);
+        v->texts = xrealloc(v->texts, (v->ntexts + 3) * sizeof *v->texts);
+        char *id = xstrndup(r->key, r->key_len);
+        char *s = sum && sum->type == JSON_STRING ? xstrndup(sum->p, sum->n) : NULL;
+        char *h = help && help->type == JSON_STRING ? xstrndup(help->p, help->n) : NULL;
+        v->texts[v->ntexts++] = id, v->texts[v->ntexts++] = s, v->texts[v->ntexts++] = h;
+        v->catalog[v->ncatalog++] = (diag_rule){id, s, h};
+    }
 }
 
 const diag_rule *validator_catalog(validator *v, size_t *n)
 {
-    /* The syntax rules first, then every check rule; built-in rule ids without an entry
-     * get their id as description from the SARIF writer. */
-    static diag_rule *all;
-    static size_t nall;
+    /* The syntax rules first, then every check rule, then the schemas' rules (those
+     * loaded: the kinds checked); rule ids without an entry get their id as description
+     * from the SARIF writer. */
     size_t ncheck;
     const diag_rule *checks = engine_catalog(v->checks, &ncheck);
     size_t nsyn = sizeof syntax_rules / sizeof *syntax_rules;
-    free(all);
-    nall = nsyn + ncheck;
-    all = xmalloc((nall + 1) * sizeof *all);
-    memcpy(all, syntax_rules, sizeof syntax_rules);
-    memcpy(all + nsyn, checks, ncheck * sizeof *checks);
-    *n = nall;
-    return all;
+    v->ncatalog = 0;
+    v->catalog = xrealloc(v->catalog, (nsyn + ncheck + 1) * sizeof *v->catalog);
+    memcpy(v->catalog, syntax_rules, sizeof syntax_rules);
+    memcpy(v->catalog + nsyn, checks, ncheck * sizeof *checks);
+    v->ncatalog = nsyn + ncheck;
+    for (size_t i = 0; i < NKINDS; i++)
+        add_schema_rules(v, &v->schemas[i]);
+    if (v->has_custom)
+        add_schema_rules(v, &v->custom);
+    *n = v->ncatalog;
+    return v->catalog;
 }
 
 /* ---------------------------------------------------------------- checks */
@@ -400,6 +430,7 @@ config_kind validator_check_doc(validator *v, json_doc *doc, const char *file, c
     }
     if (doc->src)
         diag_resolve(d, from, doc->src, doc->src_len);
+    diag_dedupe(d, from);   /* two checks, or one reaching a node twice, say a thing once */
     return kind;
 }
 

@@ -4,6 +4,7 @@
 #include "base/pos.h"
 #include <stdarg.h>
 #include <stdbool.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -123,22 +124,52 @@ static bool same_finding(const finding *a, const finding *b)
            !strcmp(a->rule, b->rule) && !strcmp(a->file, b->file) && !strcmp(a->message, b->message);
 }
 
+static uint64_t mix(uint64_t h, const void *p, size_t n)
+{
+    const unsigned char *b = p;
+    for (size_t i = 0; i < n; i++)
+        h = (h ^ b[i]) * 0x100000001b3ULL;     /* FNV-1a */
+    return h;
+}
+
+static uint64_t finding_hash(const finding *f)
+{
+    uint64_t h = 0xcbf29ce484222325ULL;
+    h = mix(h, &f->sev, sizeof f->sev);
+    h = mix(h, &f->start, sizeof f->start);
+    h = mix(h, &f->line, sizeof f->line);
+    h = mix(h, &f->col, sizeof f->col);
+    h = mix(h, f->rule, strlen(f->rule) + 1);
+    h = mix(h, f->file, strlen(f->file) + 1);
+    return mix(h, f->message, strlen(f->message));
+}
+
 void diag_dedupe(diag_list *d, size_t from)
 {
-    /* Quadratic in the findings of one check, which are few; identical ones are rarer. */
+    /* A table of the kept findings' indexes, so that a file with 100,000 findings costs
+     * 100,000 lookups, not their square. */
+    size_t n = d->n - from, cap = 16;
+    while (cap < 2 * n)
+        cap *= 2;
+    size_t *slot = xmalloc(cap * sizeof *slot);
+    for (size_t i = 0; i < cap; i++)
+        slot[i] = (size_t)-1;
     size_t keep = from;
     for (size_t i = from; i < d->n; i++) {
+        size_t at = (size_t)finding_hash(&d->v[i]) & (cap - 1);
         bool seen = false;
-        for (size_t k = 0; k < keep && !seen; k++)
-            seen = same_finding(&d->v[k], &d->v[i]);
+        while (slot[at] != (size_t)-1 && !(seen = same_finding(&d->v[slot[at]], &d->v[i])))
+            at = (at + 1) & (cap - 1);
         if (seen) {
             d->count[d->v[i].sev]--;
             free_one(&d->v[i]);
             continue;
         }
-        d->v[keep++] = d->v[i];
+        d->v[keep] = d->v[i];
+        slot[at] = keep++;
     }
     d->n = keep;
+    free(slot);
 }
 
 void diag_free(diag_list *d)

@@ -46,8 +46,8 @@ finding *diag_copy(diag_list *d, const finding *f, const char *prefix);
  * findings already placed (line set, e.g. in a rule file) keep their position. */
 void diag_resolve(diag_list *d, size_t from, const char *src, size_t len);
 
-/* Removes from findings [from, d->n) each one identical to an earlier one of the list (same
- * severity, rule, file, position and message), keeping the order of the rest. */
+/* Removes from findings [from, d->n) each one identical to an earlier one of that range
+ * (same severity, rule, file, position and message), keeping the order of the rest. */
 void diag_dedupe(diag_list *d, size_t from);
 
 /* Frees every finding; the list is empty and reusable. */

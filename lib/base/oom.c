@@ -44,3 +44,11 @@ char *xstrdup(const char *s)
         tk_oom();
     return p;
 }
+
+char *xstrndup(const char *s, size_t n)
+{
+    char *p = xmalloc(n + 1);
+    memcpy(p, s, n);
+    p[n] = '\0';
+    return p;
+}

@@ -17,4 +17,7 @@ void *xcalloc(size_t n, size_t size);
 
 /* strdup that never returns NULL (calls tk_oom instead). */
 char *xstrdup(const char *s);
+
+/* Returns a NUL-terminated copy of s[0..n), or exits as xmalloc does. */
+char *xstrndup(const char *s, size_t n);
 #endif

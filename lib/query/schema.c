@@ -178,7 +178,7 @@ static const char *const known_kw[] = {
     "contains", "minContains", "maxContains", "maxItems", "minItems", "uniqueItems", "properties",
     "patternProperties", "additionalProperties", "propertyNames", "required", "dependentRequired",
     "dependentSchemas", "maxProperties", "minProperties", "allOf", "anyOf", "oneOf", "not", "if", "then", "else",
-    "format", "x-rule", "x-severity", "x-message", "x-integer-literal", NULL};
+    "format", "x-rule", "x-severity", "x-message", "x-integer-literal", "x-rules", NULL};
 
 static bool in_list(const json_node *m, const char *const *list)
 {
@@ -237,6 +237,22 @@ static bool unique_strings(const json_node *v)
     return true;
 }
 
+/* x-rules: what the x-rule ids of a schema mean, {ID: {summary: TEXT, help: TEXT}}, for
+ * SARIF's rule descriptions. */
+static bool rule_catalog_ok(const json_node *m)
+{
+    if (m->type != JSON_OBJECT)
+        return false;
+    for (const json_node *r = json_first(m); r; r = r->next) {
+        if (r->type != JSON_OBJECT)
+            return false;
+        for (const json_node *k = json_first(r); k; k = k->next)
+            if (k->type != JSON_STRING || !(is_key(k, "summary") || is_key(k, "help")))
+                return false;
+    }
+    return true;
+}
+
 /* The values the 2020-12 meta-schema allows for each keyword of schema object n: a
  * malformed value (minimum: "5", maxLength: -1, type: integr) is an error, never a check
  * quietly turned off. */
@@ -260,6 +276,8 @@ static void check_keyword_values(compiler *c, const json_node *n)
         else if (is_key(m, "multipleOf") &&
                  (m->type != JSON_NUMBER || json_num_cmp(m->p, m->n, "0", 1) <= 0))
             cfail(c, m, "'multipleOf' must be a number greater than 0");
+        else if (is_key(m, "x-rules") && !rule_catalog_ok(m))
+            cfail(c, m, "'x-rules' must map rule ids to {summary: TEXT, help: TEXT}");
         else if (is_key(m, "enum") && m->type != JSON_ARRAY)
             cfail(c, m, "'enum' must be an array");
         else if (is_key(m, "required") && !unique_strings(m))
