@@ -432,8 +432,8 @@ static void check_hub(hubs *h, json_node *hub)
     check_routing(h, hub);
     if (h->unknown_names)
         engine_report(h->c, SEV_NOTE, "arm-not-checkable", arm_member(hub, "name"),
-                      "%zu endpoint name%s of this hub %s template expressions whose values are not known offline: "
-                      "whether they are unique and exist is not checked",
+                      "%zu endpoint name%s in this hub's endpoints, routes and enrichments %s template expressions "
+                      "whose values are not known offline: whether they are unique and exist is not checked",
                       h->unknown_names, h->unknown_names == 1 ? "" : "s", h->unknown_names == 1 ? "is a" : "are");
 }
 

@@ -128,6 +128,36 @@ static bool plain_reference(const json_node *v, bool *variable, const char **nam
     return !memchr(*name, '\'', *len);
 }
 
+/* The template whose parameters and variables an expression at node n sees: the nearest
+ * enclosing template that is the document's own or a nested one with inner scope. */
+static const json_node *scope_of(const json_node *n)
+{
+    for (; n; n = n->parent) {
+        if (!n->parent)
+            return n;
+        bool inner;
+        if (n->parent->parent && arm_nested_template(n->parent->parent, &inner) == n && inner)
+            return n;
+    }
+    return NULL;
+}
+
+/* The value a nested deployment passes for parameter name[0..len) of its inner-scope
+ * template tmpl ("parameters": {"name": {"value": ...}}), or NULL. */
+static const json_node *passed_value(const json_node *tmpl, const char *name, size_t len, const json_node **scope)
+{
+    bool inner;
+    const json_node *dep = tmpl->parent && tmpl->parent->parent ? tmpl->parent->parent : NULL;
+    if (!dep || arm_nested_template(dep, &inner) != tmpl)
+        return NULL;
+    json_node *params = arm_member(arm_member(dep, "properties"), "parameters");
+    json_node *p = params && params->type == JSON_OBJECT ? json_get_icase(params, name, len) : NULL;
+    json_node *value = arm_member(p, "value");
+    if (value)
+        *scope = scope_of(dep);
+    return value;
+}
+
 const json_node *arm_resolve(const json_node *scope, const json_node *v)
 {
     for (int hops = 0; hops < 8; hops++) {
@@ -144,7 +174,10 @@ const json_node *arm_resolve(const json_node *scope, const json_node *v)
         json_node *def = defs && defs->type == JSON_OBJECT ? json_get_icase(defs, name, len) : NULL;
         if (!def)
             return NULL;
-        v = variable ? def : arm_member(def, "defaultValue");
+        /* A nested template's parameter takes the value its deployment passes, evaluated
+         * in the deployment's own scope; else its default. */
+        const json_node *passed = variable ? NULL : passed_value(scope, name, len, &scope);
+        v = variable ? def : passed ? passed : arm_member(def, "defaultValue");
     }
     return NULL;
 }

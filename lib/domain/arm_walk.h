@@ -41,9 +41,10 @@ json_node *arm_nested_template(const json_node *res, bool *inner);
  * child resource, its type is the parent's type, '/', and its own. */
 bool arm_resource_is(const json_node *res, const json_node *parent, const char *type);
 
-/* The literal string v stands for in the scope of template scope: v itself when it is a
- * plain string, the defaultValue of p for "[parameters('p')]", the value of v for
- * "[variables('v')]" (followed at most 8 times); NULL when it cannot be known offline. */
+/* The literal value v stands for in the scope of template scope: v itself when it is not
+ * an expression; for "[parameters('p')]" the value a nested deployment passes for p, else
+ * p's defaultValue; for "[variables('v')]" the value of v (followed at most 8 times);
+ * NULL when it cannot be known offline. */
 const json_node *arm_resolve(const json_node *scope, const json_node *v);
 
 #endif
