@@ -155,6 +155,7 @@ test-deps:
 	command -v lintian >/dev/null 2>&1 || missing="$$missing lintian"; \
 	command -v pre-commit >/dev/null 2>&1 || missing="$$missing pre-commit"; \
 	command -v valgrind >/dev/null 2>&1 || missing="$$missing valgrind"; \
+	command -v jq >/dev/null 2>&1 || missing="$$missing jq"; \
 	if [ -z "$$missing" ]; then :; \
 	elif [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null 2>&1; then \
 	    echo "test-deps: installing$$missing"; \

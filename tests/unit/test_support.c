@@ -61,6 +61,37 @@ static void test_diag(void)
     diag_free(&d);
 }
 
+/* Identical findings (severity, rule, file, position, message) are said once, in order;
+ * 20,000 findings with 10,000 repeats dedupe in one pass (the old nested loop took 10^8
+ * comparisons here). */
+static void test_diag_dedupe(void)
+{
+    diag_list d = {0};
+    diag_add(&d, SEV_ERROR, "r", "f", 1, 1, "m");
+    diag_add(&d, SEV_ERROR, "r", "f", 2, 2, "m");       /* another position */
+    diag_add(&d, SEV_ERROR, "r", "f", 1, 1, "m");       /* repeat of the first */
+    diag_add(&d, SEV_WARNING, "r", "f", 1, 1, "m");     /* another severity */
+    diag_add(&d, SEV_ERROR, "r", "g", 1, 1, "m");       /* another file */
+    diag_add(&d, SEV_ERROR, "r", "f", 1, 1, "m2");      /* another message */
+    diag_add(&d, SEV_ERROR, "r2", "f", 1, 1, "m");      /* another rule */
+    diag_add(&d, SEV_ERROR, "r", "f", 2, 2, "m");       /* repeat of the second */
+    diag_dedupe(&d, 0);
+    CHECK(d.n == 6);
+    CHECK(d.count[SEV_ERROR] == 5 && d.count[SEV_WARNING] == 1);
+    CHECK(d.v[0].start == 1 && d.v[1].start == 2 && d.v[2].sev == SEV_WARNING && !strcmp(d.v[3].file, "g") &&
+          !strcmp(d.v[4].message, "m2") && !strcmp(d.v[5].rule, "r2"));
+    /* only the range from 'from' on is deduplicated */
+    diag_add(&d, SEV_ERROR, "r", "f", 1, 1, "m");
+    diag_dedupe(&d, 6);
+    CHECK(d.n == 7);
+    diag_free(&d);
+    for (size_t i = 0; i < 20000; i++)
+        diag_add(&d, SEV_NOTE, "r", "f", i % 10000, i % 10000, "n %zu", i % 10000);
+    diag_dedupe(&d, 0);
+    CHECK(d.n == 10000 && d.count[SEV_NOTE] == 10000 && d.v[9999].start == 9999);
+    diag_free(&d);
+}
+
 static void test_quote(void)
 {
     buf b = BUF_INIT;
@@ -252,6 +283,7 @@ static void test_pos_many(void)
 int main(void)
 {
     test_diag();
+    test_diag_dedupe();
     test_quote();
     test_utf8();
     test_cli();
