@@ -117,7 +117,7 @@ int main(int argc, char **argv)
     char **names = xcalloc(nfiles, sizeof *names);
     char **headers = xcalloc(nfiles, sizeof *headers);
     report_group *groups = xcalloc(nfiles, sizeof *groups);
-    report_opts ro = {prog, c.format, c.quiet, NULL, 0, NULL, NULL, 0};
+    report_opts ro = {prog, c.format, c.quiet, NULL, 0, NULL, NULL, 0, NULL};
     bool io_failed = false;
     for (size_t i = 0; v && status == EXIT_OK && i < nfiles; i++) {
         const char *path = files[i];
@@ -164,7 +164,7 @@ int main(int argc, char **argv)
         }
     }
     if (status != EXIT_OK) {
-        report_opts errs = {prog, FMT_TEXT, false, NULL, 0, NULL, NULL, 0};
+        report_opts errs = {prog, FMT_TEXT, false, NULL, 0, NULL, NULL, 0, NULL};
         report_write_fd(&d, &errs, 2);
     } else {
         buf extra = BUF_INIT;

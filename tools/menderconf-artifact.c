@@ -338,7 +338,7 @@ static int write_config_artifact(const settings *s, const char *out_path, const 
         }
         buf_free(&cur);
     }
-    report_opts ro = {prog, c->format, c->quiet, NULL, 0, NULL, NULL, 0};
+    report_opts ro = {prog, c->format, c->quiet, NULL, 0, NULL, NULL, 0, NULL};
     if (d.n)
         report_write_fd(&d, &ro, 2);
     diag_free(&d);

@@ -146,11 +146,11 @@ out:
 
 /* Each option is a variable of rules/menderconf-dual.yaml. */
 static const tool_flag flags[] = {
-    {"new", "URL", "the new server (required)", "new", NULL},
-    {"old", "URL", "the current server (default: the config's own)", "old", NULL},
-    {"allow-http", NULL, "accept an http:// new server", "allow-http", "true"},
-    {"force", NULL, "replace the config's own server with --old", "force", "true"},
-    {"client", "GEN", "Mender client generation to check for: 4 (C++, default) or 3 (Go)", "client", NULL},
+    {"new", "URL", "the new server (required)", "new", NULL, false},
+    {"old", "URL", "the current server (default: the config's own)", "old", NULL, false},
+    {"allow-http", NULL, "accept an http:// new server", "allow-http", "true", false},
+    {"force", NULL, "replace the config's own server with --old", "force", "true", false},
+    {"client", "GEN", "Mender client generation to check for: 4 (C++, default) or 3 (Go)", "client", NULL, false},
     {0},
 };
 

@@ -198,7 +198,7 @@ int main(int argc, char **argv)
         if (rc != EXIT_OK && status == EXIT_OK)
             status = rc;
     }
-    report_opts ro = {"rulecheck", FMT_TEXT, false, NULL, 0, NULL, NULL, 0};
+    report_opts ro = {"rulecheck", FMT_TEXT, false, NULL, 0, NULL, NULL, 0, NULL};
     report_write_fd(&d, &ro, 2);
     diag_free(&d);
     return status;

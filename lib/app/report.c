@@ -302,6 +302,8 @@ static void report_render(const diag_list *d, const report_opts *r, out *o)
         free(kept.v);
         return;
     }
+    if (r->preamble)
+        out_puts(o, r->preamble);
     size_t done = 0;
     for (size_t g = 0; g < r->ngroups; g++) {
         const report_group *gr = &r->groups[g];

@@ -24,6 +24,7 @@ typedef struct report_opts {
     const char *extra_json;         /* members added to the JSON report, or NULL */
     const report_group *groups;     /* text only; NULL: no header lines */
     size_t ngroups;
+    const char *preamble;           /* text only: printed before the findings, or NULL */
 } report_opts;
 
 /* Writes the report to file descriptor fd; returns 0 or an errno. */

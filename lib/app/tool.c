@@ -84,6 +84,12 @@ static int parse_options(pipeline *p, int argc, char **argv)
         return cli_usage_error(t->prog, "no rules: give at least one -r FILE"), EXIT_USAGE;
     if (p->check && (p->c.output || p->c.in_place || p->c.dry_run))
         return cli_usage_error(t->prog, "--check writes nothing: it goes with neither -o, -i nor -n"), EXIT_USAGE;
+    for (size_t i = 0; i < nflags; i++)
+        if (t->flags[i].needs_target && p->flag_value[i] && !p->c.output && !p->c.in_place && !p->c.dry_run)
+            return cli_usage_error(t->prog, "--%s changes the document: give -o FILE or -i for it (or -n to see the "
+                                            "changes)",
+                                   t->flags[i].long_name),
+                   EXIT_USAGE;
     return -1;
 }
 
@@ -255,7 +261,7 @@ static int check_result(pipeline *p)
     for (size_t i = 0; i < out_d.n; i++) {
         /* Notes about the result repeat what the input already said: keep the rest. */
         finding *f = &out_d.v[i];
-        if (f->sev == SEV_NOTE)
+        if (f->sev == SEV_NOTE || tolerated(p->out_contract, f->rule))
             continue;
         /* The result is not the input: its findings carry no position in the input file
          * (the result was never written, or is written somewhere else). */
@@ -326,14 +332,30 @@ static int finish(pipeline *p, int status)
     }
     size_t ncat;
     const diag_rule *cat = engine_catalog(p->e, &ncat);
-    report_opts ro = {p->t->prog, p->c.format, p->c.quiet, cat, ncat, NULL, NULL, 0};
+    buf described = BUF_INIT;
+    if (p->t->describe && p->doc)
+        p->t->describe(p->e, p->c.format, &described);
+    report_opts ro = {p->t->prog, p->c.format, p->c.quiet, cat, ncat, NULL, NULL, 0, NULL};
+    if (described.len && p->c.format == FMT_TEXT)
+        ro.preamble = described.data;
+    else if (described.len && p->c.format == FMT_JSON)
+        ro.extra_json = described.data;
     /* Structured reports, and every report of a report tool, go to standard output
      * unless the document does. */
     bool report_on_stdout = !doc_on_stdout && (p->c.format != FMT_TEXT || p->t->mode == TOOL_REPORT);
-    if (p->d.n || p->c.format != FMT_TEXT) {
+    if (p->d.n || p->c.format != FMT_TEXT || ro.preamble) {
         int err = report_write_fd(&p->d, &ro, report_on_stdout ? 1 : 2);
         if (err && report_on_stdout && status == EXIT_OK)
             status = EXIT_IO;
+    }
+    buf_free(&described);
+    if (status == EXIT_OK && p->t->write_extra && !p->c.dry_run) {
+        const char *path = "";
+        int err = p->t->write_extra(p->e, &path);
+        if (err) {
+            fprintf(stderr, "%s: %s: error: cannot write: %s [io-write]\n", p->t->prog, path, strerror(err));
+            status = EXIT_IO;
+        }
     }
     if (staged) {
         int err = status == EXIT_OK ? io_atomic_commit(&a) : (io_atomic_abort(&a), 0);

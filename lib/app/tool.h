@@ -10,6 +10,7 @@
 #define TK_TOOL_H
 #include "app/cli.h"
 #include "base/diag.h"
+#include "base/buf.h"
 #include "rules/engine.h"
 
 /* A tool option that sets a rule variable: with an argument (value NULL) to the argument,
@@ -18,6 +19,7 @@ typedef struct tool_flag {
     const char *long_name, *arg_name, *help;
     const char *var;
     const char *value;
+    bool needs_target;              /* only with -o FILE, -i or -n (it changes the document) */
 } tool_flag;
 
 /* The shapes a tool can have; all share one pipeline and one report sink.
@@ -35,6 +37,14 @@ typedef struct tool_spec {
     const engine_builtin *builtins; /* what its rules may call; NULL-named entries end it */
     bool rules_required;            /* the tool has no rules of its own: -r is needed */
     bool check_option;              /* a filter that offers --check */
+    /* Optional, report tools: what the tool found besides findings (its built-ins kept it
+     * while the rules ran), appended to dst as text printed before the findings (format
+     * text) or as members of the JSON report (format json); nothing for other formats. */
+    void (*describe)(const engine *e, out_format format, buf *dst);
+    /* Optional: writes the tool's other outputs (endpoint-audit's --notes FILE) once the
+     * run has succeeded, before the document is put in place; returns 0, or an errno with
+     * *path set to the file it could not write (then nothing is put in place). */
+    int (*write_extra)(const engine *e, const char **path);
     /* What its input and output must be comes from its rule file ("input:", "output:");
      * a tool without one has its output checked as plain JSON. */
 } tool_spec;
