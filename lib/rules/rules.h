@@ -67,8 +67,9 @@ typedef struct rule_var {
 } rule_var;
 
 /* What a tool's input or output must be, as its rule file declares it ("input:" and
- * "output:"): a document the shared validator accepts as kind at stage, where input may
- * keep the errors whose rule ids are in tolerate (what the tool exists to fix); the
+ * "output:"): a document the shared validator accepts as kind at stage, but for errors
+ * whose rule ids are in tolerate (an input: what the tool exists to fix; an output: what a
+ * later tool of the pipeline deals with); the
  * variables in pass (such as client) are set in the validator's checks too. */
 typedef struct rule_contract {
     bool declared;
