@@ -35,6 +35,7 @@ typedef struct row {
 
 /* The audit of one run (one document per process). */
 static struct {
+    bool ran;               /* the audit rule ran (the input was accepted) */
     row *v;
     size_t n;
     char **groups;          /* "HUB: a, b" per hub: the consumer groups the template has */
@@ -231,13 +232,14 @@ static row *new_row(const hub_view *h, const char *type)
     return r;
 }
 
-static void audit_endpoint(hub_view *h, json_node *ep, const char *type, const json_node *routing)
+static void audit_endpoint(hub_view *h, json_node *ep, const char *type, const json_node *routing, bool known)
 {
     row *r = new_row(h, type);
     json_node *name = arm_member(ep, "name");
     const json_node *lit = resolved_name(h->scope, name, &r->name_from);
     r->name = lit ? quoted(lit->p, lit->n) : quoted_node(name);
-    r->auth = auth_of(ep, &r->identity);
+    /* An endpoint of an array this tool does not know is listed, not classified. */
+    r->auth = known ? auth_of(ep, &r->identity) : "-";
     if (!strcmp(r->auth, "key"))
         r->key = key_state(ep);
     r->group = quoted_node(arm_member(ep, "resourceGroup"));
@@ -259,6 +261,10 @@ static void audit_endpoint(hub_view *h, json_node *ep, const char *type, const j
     } else if (!strcmp(r->key, "masked")) {
         engine_report(h->c, SEV_WARNING, "audit-masked-key", ep,
                       "endpoint '%s' holds a masked key (****): re-enter it before deploying (tmpl-inject-keys)", r->name);
+    } else if (!strcmp(r->key, "present")) {
+        engine_report(h->c, SEV_NOTE, "audit-plaintext-key", ep,
+                      "endpoint '%s' holds a plaintext key (not shown): run tmpl-scrub before the template goes to review",
+                      r->name);
     } else if (!strcmp(r->key, "missing")) {
         engine_report(h->c, SEV_WARNING, "audit-missing-key", ep,
                       "key-based endpoint '%s' has no key (no connectionString or key): it cannot be deployed as it is",
@@ -290,6 +296,11 @@ static void audit_file_upload(hub_view *h, const json_node *props)
         engine_report(h->c, SEV_WARNING, "audit-masked-key", def,
                       "the file upload storage of hub '%s' holds a masked key (****): re-enter it before deploying",
                       h->hub_name);
+    else if (!strcmp(r->key, "present"))
+        engine_report(h->c, SEV_NOTE, "audit-plaintext-key", def,
+                      "the file upload storage of hub '%s' holds a plaintext key (not shown): run tmpl-scrub before the "
+                      "template goes to review",
+                      h->hub_name);
 }
 
 /* The label args.arrays gives an endpoint array (compared ignoring case), or NULL. */
@@ -308,6 +319,8 @@ static void audit_hub(hub_view *h, const json_node *args)
     if (is_expression(props) || is_expression(routing)) {
         engine_report(h->c, SEV_NOTE, "audit-not-auditable", is_expression(props) ? props : routing,
                       "the routing of hub '%s' is one expression: it is not auditable offline", h->hub_name);
+        if (!is_expression(props))
+            audit_file_upload(h, props);
         return;
     }
     json_node *eps = arm_member(routing, "endpoints");
@@ -318,17 +331,17 @@ static void audit_hub(hub_view *h, const json_node *args)
         if (label) {
             buf_add(&type, label->p, label->n);
         } else {
-            buf_puts(&type, "unknown (");
-            quote_into(&type, arr->key, arr->key_len, 60);
-            buf_puts(&type, ")");
+            char *key = quoted(arr->key, arr->key_len);
+            buf_printf(&type, "unknown (%s)", key);
             engine_report(h->c, SEV_WARNING, "audit-unknown-array", arr,
                           "endpoint array '%s' is not one this tool knows: its endpoints are listed, and kept as they are",
-                          type.data + 9);
+                          key);
+            free(key);
         }
         if (arr->type == JSON_ARRAY)
             for (json_node *e = json_first(arr); e; e = e->next)
                 if (e->type == JSON_OBJECT)
-                    audit_endpoint(h, e, type.data, routing);
+                    audit_endpoint(h, e, type.data, routing, label != NULL);
         if (is_expression(arr))
             engine_report(h->c, SEV_NOTE, "audit-not-auditable", arr,
                           "endpoint array '%s' of hub '%s' is one expression: not auditable offline", type.data,
@@ -436,6 +449,7 @@ static int audit_builtin(engine_call *c)
         registered = true;
     }
     clear_audit();
+    audit.ran = true;
     audit.file = c->file;
     json_node *root = c->node;
     char hub_type[128], group_type[128];
@@ -576,6 +590,8 @@ static void describe_json(buf *dst)
 static void describe(const engine *e, out_format format, buf *dst)
 {
     (void)e;
+    if (!audit.ran)
+        return;
     if (format == FMT_TEXT)
         describe_text(dst);
     else if (format == FMT_JSON)
@@ -676,6 +692,7 @@ static const tool_flag flags[] = {
 static const diag_rule audit_rules[] = {
     {"audit-system-identity", "an endpoint uses the hub's system-assigned identity and cannot be migrated", "The Azure CLI refuses to deploy such a template (azext_iot/iothub/providers/state.py). --fix removes the endpoint and what names it; recreate it once the new hub exists."},
     {"audit-masked-key", "a key-based endpoint holds a masked key", "The export masks keys as ****: put the real key back before deploying (tmpl-inject-keys)."},
+    {"audit-plaintext-key", "an endpoint holds a plaintext key", "Run tmpl-scrub before the template goes to review; the key is never shown."},
     {"audit-missing-key", "a key-based endpoint has no key", "Give the endpoint a connection string (or Cosmos DB key), or make it identity based."},
     {"audit-unknown-endpoint", "a route, enrichment or fallback route names an endpoint the hub does not have", "Fix the name, or add the endpoint."},
     {"audit-unknown-array", "an endpoint array this tool does not know", "Its endpoints are listed and kept as they are; check them by hand."},

@@ -503,14 +503,15 @@ static void check_groups(hubs *h)
         if (!g->name)
             continue;
         /* Names of 1 to 50 letters, digits, '-', '.' and '_' (the Event Hubs consumer group
-         * rule the IoT hub applies; README.md says where this comes from). */
+         * rule the IoT hub applies; README.md says where this comes from); $Default is the
+         * group every hub has, and a template may name it. */
         bool ok = g->len >= 1 && g->len <= 50;
-        for (size_t k = 0; ok && k < g->len; k++)
-            {
+        for (size_t k = 0; ok && k < g->len; k++) {
             char ch = g->name[k];
             ok = (ch >= 'a' && ch <= 'z') || (ch >= 'A' && ch <= 'Z') || (ch >= '0' && ch <= '9') || ch == '-' ||
                  ch == '.' || ch == '_';
         }
+        ok = ok || same(g->name, g->len, "$Default", 8);
         if (!ok)
             engine_report(h->c, SEV_ERROR, "arm-consumer-group-name", g->at,
                           "consumer group name '%s' is invalid: 1 to 50 letters, digits, '-', '.' and '_'",
