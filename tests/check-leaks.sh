@@ -127,6 +127,17 @@ for f in template.json broken.json in.json; do
         no_leak stdout out
     done
 done
+for f in template.json broken.json in.json; do
+    for fmt in text json sarif github; do
+        run "endpoint-audit --format $fmt $f" "$BIN/endpoint-audit" --format "$fmt" --notes "$W/notes.md" "$f"
+        no_leak stderr err
+        no_leak stdout out
+        [ -f "$W/notes.md" ] && no_leak "notes" "$W/notes.md"
+        run "endpoint-audit --fix -n --format $fmt $f" "$BIN/endpoint-audit" --fix -n --format "$fmt" "$f"
+        no_leak stderr err
+        no_leak "dry-run stdout" out
+    done
+done
 
 # ------------------------------------------------------------------ terminal safety
 ESC=$(printf '\033') BEL=$(printf '\007') CR=$(printf '\r') CSI=$(printf '\302\233') BAD=$(printf '\377\376')

@@ -20,6 +20,10 @@ for f in "$G"/config-validate/*/*.json "$G"/config-validate/*/*.conf "$G"/config
 done
 "$BIN/menderconf-dual" -n --format sarif --new https://eu.hosted.mender.io \
     "$G/menderconf-dual/p01-serverurl-beside-one-server/mender.conf" > "$W/dual.sarif" 2>/dev/null
+for f in "$TOP"/testdata/templates/*.json; do
+    "$BIN/endpoint-audit" --format sarif "$f" > "$W/audit-$(basename "$f").sarif" 2>/dev/null
+    "$BIN/endpoint-audit" --fix -n --format sarif "$f" > "$W/audit-fix-$(basename "$f").sarif" 2>/dev/null
+done
 for s in "$W"/*.sarif; do
     [ -s "$s" ] || continue
     jq -r '.runs[0].tool.driver.rules[] | "\(.id)\t\(.shortDescription.text)"' "$s"

@@ -29,6 +29,7 @@ G="$TOP/testdata/golden"
 "$BIN/config-validate" --format sarif -o cv-clean.sarif "$S/mender-yocto.conf"
 "$BIN/config-validate" --format sarif --stage deploy -o cv-samples.sarif "$S/template.json" "$S/mender-debian.conf"
 "$BIN/tmpl-apply" -n --format sarif -r "$S/review-scrub.yaml" "$S/template.json" > apply.sarif 2>/dev/null
+"$BIN/endpoint-audit" --format sarif "$TOP/testdata/templates/export-routing.json" > audit.sarif 2>/dev/null
 "$BIN/menderconf-dual" -n --format sarif --new https://eu.hosted.mender.io \
     "$G/menderconf-dual/p01-serverurl-beside-one-server/mender.conf" > dual.sarif 2>/dev/null
 "$BIN/menderconf-final" -n --format sarif --new https://eu.hosted.mender.io "$S/mender-yocto.conf" > final.sarif 2>/dev/null
