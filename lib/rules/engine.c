@@ -37,6 +37,7 @@ struct engine {
     diag_rule *catalog;
     size_t ncatalog, catalog_cap;
     size_t changes;
+    bool narrate;           /* engine_narrate */
     rule_file *own;         /* the tool's own rule file, loaded for its contracts only */
     bool large;             /* the document is large: JIT-compile patterns */
 };
@@ -48,6 +49,7 @@ typedef struct run {
     const char *file;
     diag_list *d;
     bool dry_run;
+    bool narrate;           /* changes are listed as notes (engine_narrate) */
     const rule_file *rf;
     const rule *rule;
     json_node *node;        /* current node for ${node...}, ${key}, ${path} */
@@ -290,6 +292,16 @@ const diag_rule *engine_catalog(engine *e, size_t *n)
 {
     *n = e->ncatalog;
     return e->catalog;
+}
+
+void engine_narrate(engine *e, bool on)
+{
+    e->narrate = on;
+}
+
+void engine_count_change(engine_call *c)
+{
+    c->e->changes++;
 }
 
 size_t engine_changes(const engine *e)
@@ -830,8 +842,8 @@ static int act_remove(run *r, const rule_step *st, json_node *n, buf *path, buf 
         finding_at(r, SEV_ERROR, n, "a rule cannot remove the whole document");
         return EXIT_BADRULES;
     }
-    if (r->dry_run)
-        finding_at(r, SEV_NOTE, n, "would remove %s", path->data);
+    if (r->dry_run || r->narrate)
+        finding_at(r, SEV_NOTE, n, "%s %s", r->dry_run ? "would remove" : "removed", path->data);
     json_remove(n);
     memset(&r->paths, 0, sizeof r->paths);
     r->e->changes++;
@@ -858,7 +870,7 @@ static int act_set(run *r, const rule_step *st, json_node *n, buf *path, buf *ms
         buf_free(&member);
         return EXIT_OK;     /* already so: leave the bytes alone */
     }
-    if (r->dry_run) {
+    if (r->dry_run || r->narrate) {
         if (st->secret)
             buf_puts(msg, "(secret)");
         else
@@ -868,9 +880,9 @@ static int act_set(run *r, const rule_step *st, json_node *n, buf *path, buf *ms
         else
             buf_printf(path, "['%s']", member.data);
         if (target)
-            finding_at(r, SEV_NOTE, target, "would set %s to %s", path->data, msg->data);
+            finding_at(r, SEV_NOTE, target, "%s %s to %s", r->dry_run ? "would set" : "set", path->data, msg->data);
         else
-            finding_at(r, SEV_NOTE, n, "would add %s = %s", path->data, msg->data);
+            finding_at(r, SEV_NOTE, n, "%s %s = %s", r->dry_run ? "would add" : "added", path->data, msg->data);
     }
     if (!target) {
         json_append(r->doc, n, member.data, member.len, v);
@@ -893,10 +905,10 @@ static int act_rename(run *r, const rule_step *st, json_node *n, buf *path, buf 
     expand(r, &st->rename_to, ESC_NONE, msg);
     if (n->key_len == msg->len && !memcmp(n->key, msg->data, msg->len))
         return EXIT_OK;
-    if (r->dry_run) {
+    if (r->dry_run || r->narrate) {
         buf q = BUF_INIT;
         quote_into(&q, msg->data, msg->len, 60);
-        finding_at(r, SEV_NOTE, n, "would rename %s to '%s'", path->data, q.data);
+        finding_at(r, SEV_NOTE, n, "%s %s to '%s'", r->dry_run ? "would rename" : "renamed", path->data, q.data);
         buf_free(&q);
     }
     json_rename(r->doc, n, msg->data, msg->len);
@@ -929,8 +941,9 @@ static int act_replace(run *r, const rule_step *st, json_node *n, buf *path, buf
         finding_at(r, SEV_ERROR, n, "bad replacement text: %s", err.msg);
         status = EXIT_BADRULES;
     } else if (count > 0 && (msg->len != n->n || memcmp(msg->data, n->p, n->n))) {
-        if (r->dry_run)
-            finding_at(r, SEV_NOTE, n, "would replace text in %s (%ld matches)", path->data, count);
+        if (r->dry_run || r->narrate)
+            finding_at(r, SEV_NOTE, n, "%s text in %s (%ld match%s)", r->dry_run ? "would replace" : "replaced",
+                       path->data, count, count == 1 ? "" : "es");
         json_set_string(r->doc, n, msg->data, msg->len);
         r->e->changes++;
     }
@@ -973,8 +986,9 @@ static int act_patch(run *r, const rule_step *st, json_node *n, buf *path, buf *
         } else {
             if (was_root)
                 r->doc->root = target;
-            if (r->dry_run)
-                finding_at(r, SEV_NOTE, target, "would apply %zu patch operations at %s", json_count(ops), path->data);
+            if (r->dry_run || r->narrate)
+                finding_at(r, SEV_NOTE, target, "%s %zu patch operations at %s", r->dry_run ? "would apply" : "applied",
+                           json_count(ops), path->data);
             r->e->changes++;
         }
     } else {
@@ -1184,7 +1198,7 @@ int engine_run(engine *e, json_doc *doc, const char *file, bool dry_run, diag_li
                 rx_jit(st->rx_pattern);
             }
     }
-    run r = {.e = e, .doc = doc, .file = file, .d = d, .dry_run = dry_run};
+    run r = {.e = e, .doc = doc, .file = file, .d = d, .dry_run = dry_run, .narrate = e->narrate};
     int status = EXIT_OK;
     for (size_t i = 0; i < e->nfiles && status == EXIT_OK; i++) {
         r.rf = e->files[i];

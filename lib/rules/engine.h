@@ -110,4 +110,12 @@ const diag_rule *engine_catalog(engine *e, size_t *n);
 /* Returns how many changes the last run made (edits that altered the document). */
 size_t engine_changes(const engine *e);
 
+/* With on, every change a rule makes is listed as a note, as a dry run lists it ("removed
+ * PATH", "set PATH to (secret)"): a tool's summary of what it did. */
+void engine_narrate(engine *e, bool on);
+
+/* A built-in that edits the document counts each change it makes (--check and dry runs
+ * rely on the count). */
+void engine_count_change(engine_call *c);
+
 #endif
