@@ -100,6 +100,7 @@ static int load_rules(pipeline *p)
 {
     const tool_spec *t = p->t;
     p->e = engine_new(t->prog);
+    engine_narrate(p->e, t->narrate);
     engine_add_builtins(p->e, t->builtins, tool_builtin_count(t->builtins));
     int status = engine_load(p->e, p->c.rules, p->c.nrules, &p->d);
     for (size_t i = 0; t->flags && t->flags[i].long_name && status == EXIT_OK; i++) {

@@ -1049,7 +1049,7 @@ static int act(run *r, const rule_step *st, json_node *n, unsigned long detachme
         return EXIT_OK;     /* gone with its ancestor: nothing to do, nothing to report */
     buf path = BUF_INIT, msg = r->work;
     buf_clear(&msg);
-    if (r->dry_run)
+    if (r->dry_run || r->narrate)
         path_of(r, n, &path);
     int status = actions[st->action](r, st, n, &path, &msg);
     if (status == EXIT_OK && too_large(r, n))
