@@ -34,8 +34,9 @@ YAML
 mkdir -p device bad
 printf '{\n  "ServerURL": "https://hosted.mender.io",\n  "TenantToken": "abc"\n}\n' > device/mender.conf
 printf '{\n  "ServerURL": "https://hosted.mender.io",\n  "Servers": [{"ServerURL": "https://eu.hosted.mender.io"}]\n}\n' > bad/mender.conf
-cp "$TOP/testdata/samples/template.json" clean.arm.json
-sed 's/"\*\*\*\*"/"REPLACE"/' "$TOP/testdata/samples/template.json" > secret.arm.json
+# a template as it goes to review: the export scrubbed
+"$BIN/tmpl-scrub" "$TOP/testdata/samples/template.json" > clean.arm.json 2>/dev/null
+sed 's/"\*\*\*\*"/"REPLACE"/' clean.arm.json > secret.arm.json
 key=$(printf 'k%.0s' $(seq 1 43))
 sed -i "s|SharedAccessKey=\\*\\*\\*\\*|SharedAccessKey=$key=|" secret.arm.json
 git_quiet add -A
@@ -44,7 +45,9 @@ pre-commit run --all-files > "$W/run1" 2>&1
 rc=$?
 check "a bad mender.conf and a plaintext key fail the run" [ $rc = 1 ]
 check "  the mender.conf hook fails, naming the file" grep -q "bad/mender.conf:.*mender-serverurl-with-servers" "$W/run1"
-check "  the secret guard fails on the plaintext key" grep -q "secret.arm.json:.*arm-plaintext-key" "$W/run1"
+check "  the arm-template hook reports the plaintext key" grep -q "secret.arm.json:.*arm-plaintext-key" "$W/run1"
+check "  the secret guard (tmpl-scrub --check) names where it would mask" \
+    grep -q "secret.arm.json:[0-9]*:[0-9]*: note: would replace text in .*connectionString.*mask-shared-access-key" "$W/run1"
 check "  the key itself is not shown" eval '! grep -q "$key" "$W/run1"'
 check "  no error about the clean files" eval '! grep -q "clean.arm.json:[0-9:]*: error\|device/mender.conf:[0-9:]*: error" "$W/run1"'
 git_quiet rm -qf bad/mender.conf secret.arm.json
