@@ -31,6 +31,19 @@ tmpl-apply -n -r review-scrub.yaml template.json
 step "tmpl-apply -r review-scrub.yaml template.json | diff template.json -"
 tmpl-apply -r review-scrub.yaml template.json | diff template.json - || true
 
+step "endpoint-audit template.json   # what blocks the migration"
+endpoint-audit template.json || echo "(exit $?: an endpoint cannot be migrated as it is)"
+
+step "endpoint-audit --fix -o fixed.json --notes after-migration.md template.json"
+endpoint-audit -q --fix -o "$W/fixed.json" --notes "$W/after-migration.md" template.json > /dev/null &&
+    cat "$W/after-migration.md"
+
+step "tmpl-scrub < fixed.json > review.json   # safe to commit and share"
+tmpl-scrub < "$W/fixed.json" > "$W/review.json"
+
+step "diff template.json review.json   # the export against the review copy"
+diff template.json "$W/review.json" || true
+
 step "config-validate --stage deploy template.json   # the keys are still masked"
 config-validate --stage deploy template.json || echo "(exit $?: not deployable yet)"
 exit 0
