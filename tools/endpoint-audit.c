@@ -41,6 +41,7 @@ static struct {
     char **groups;          /* "HUB: a, b" per hub: the consumer groups the template has */
     size_t ngroups;
     const char *file;
+    arm_names *ix;          /* the template's parameters and variables, indexed */
 } audit;
 
 static char *quoted(const char *s, size_t n)
@@ -68,7 +69,7 @@ static bool is_expression(const json_node *n)
 /* The name an endpoint or a route target stands for, and how it was found. */
 static const json_node *resolved_name(const json_node *scope, const json_node *name, const char **from)
 {
-    const json_node *lit = arm_resolve(scope, name);
+    const json_node *lit = arm_resolve(audit.ix, scope, name);
     if (lit && lit->type == JSON_STRING && !arm_is_expression(lit->p, lit->n)) {
         *from = lit == name ? "" : name->n > 11 && ascii_ieq(name->p, "[variables(", 11) ? "variable" : "parameter";
         return lit;
@@ -149,6 +150,7 @@ typedef struct hub_view {
     json_node *hub;
     char *hub_name;
     bool fix;
+    size_t first_row;       /* this hub's rows are audit.v[first_row..] */
 } hub_view;
 
 /* Appends "what" to the list in b, comma-separated. */
@@ -206,19 +208,17 @@ static void check_targets(const hub_view *h, const json_node *holder, const char
         const json_node *lit = resolved_name(h->scope, n, &from);
         if (!lit || same(lit->p, lit->n, "events", 6))
             continue;
+        /* this hub's rows only: the ones added since it was started */
+        char *q = quoted(lit->p, lit->n);
         bool found = false;
-        for (size_t i = 0; i < audit.n && !found; i++) {
-            char *q = quoted(lit->p, lit->n);
-            found = !strcmp(audit.v[i].hub, h->hub_name) && strcmp(audit.v[i].type, "file upload") &&
-                    strlen(q) == strlen(audit.v[i].name) && ascii_ieq(q, audit.v[i].name, strlen(q));
-            free(q);
-        }
+        for (size_t i = h->first_row; i < audit.n && !found; i++)
+            found = strcmp(audit.v[i].type, "file upload") && strlen(q) == strlen(audit.v[i].name) &&
+                    ascii_ieq(q, audit.v[i].name, strlen(q));
         if (!found) {
-            char *q = quoted(lit->p, lit->n);
             engine_report(h->c, SEV_ERROR, "audit-unknown-endpoint", n,
                           "%s names endpoint '%s', which hub '%s' does not have", what, q, h->hub_name);
-            free(q);
         }
+        free(q);
     }
 }
 
@@ -372,7 +372,7 @@ static void on_resource(void *ctx, json_node *res, json_node *parent)
     walk_ctx *w = ctx;
     if (!arm_resource_is(res, parent, w->hub_type))
         return;
-    hub_view h = {w->c, w->scope, res, NULL, w->fix};
+    hub_view h = {w->c, w->scope, res, NULL, w->fix, audit.n};
     json_node *name = arm_member(res, "name");
     const char *from;
     const json_node *lit = resolved_name(w->scope, name, &from);
@@ -438,6 +438,7 @@ static void clear_audit(void)
     for (size_t i = 0; i < audit.ngroups; i++)
         free(audit.groups[i]);
     free(audit.groups);
+    arm_names_free(audit.ix);
     memset(&audit, 0, sizeof audit);
 }
 
@@ -451,6 +452,7 @@ static int audit_builtin(engine_call *c)
     clear_audit();
     audit.ran = true;
     audit.file = c->file;
+    audit.ix = arm_names_new();
     json_node *root = c->node;
     char hub_type[128], group_type[128];
     json_node *ht = json_get(c->args, "hub-type", 8), *gt = json_get(c->args, "consumer-group-type", 19);

@@ -9,6 +9,7 @@
 #include "base/quote.h"
 #include "domain/arm_walk.h"
 #include "domain/armexpr.h"
+#include "json/keyset.h"
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -18,6 +19,7 @@ typedef struct scrub {
     const json_node *suffixes;      /* args.parameter-suffixes */
     const char *hub_type;
     json_node *scope;               /* the template whose parameters the hubs' expressions see */
+    arm_names *ix;                  /* parameters and variables, indexed */
     json_node **removed_params;     /* parameters whose only user was a removed storageEndpoints */
     size_t nremoved;
 } scrub;
@@ -42,7 +44,7 @@ static json_node *export_parameter(const scrub *s, const json_node *v)
     const char *name = (const char *)v->p + sizeof pre - 1;
     size_t len = v->n - (sizeof pre - 1) - 3;
     json_node *params = arm_member(s->scope, "parameters");
-    json_node *p = params && params->type == JSON_OBJECT ? json_get_icase(params, name, len) : NULL;
+    json_node *p = arm_names_get(s->ix, params, name, len);
     if (!p || !export_parameter_name(s, p->key, p->key_len) || !arm_string_is(arm_member(p, "type"), "securestring"))
         return NULL;
     return p;
@@ -75,7 +77,7 @@ static void scrub_hub(scrub *s, json_node *hub)
         return;
     buf name = BUF_INIT;
     json_node *hn = arm_member(hub, "name");
-    const json_node *lit = arm_resolve(s->scope, hn);
+    const json_node *lit = arm_resolve(s->ix, s->scope, hn);
     if (lit && lit->type == JSON_STRING)
         quote_into(&name, lit->p, lit->n, 80);
     else
@@ -133,32 +135,26 @@ static void on_template(void *ctx, const arm_template *t)
 
 /* ---------------------------------------------------------------- parameters still used */
 
-typedef struct uses {
-    const json_node *param;
-    bool used;
-} uses;
-
+/* Every parameters('x') of one template, outside its "parameters" section, in a set: one
+ * pass however many parameters are asked about (a template with 1,000 hubs asks 2,000). */
 static void on_ref(void *ctx, const arm_ref *r)
 {
-    uses *u = ctx;
-    if (!r->variable && r->len == u->param->key_len && ascii_ieq(r->name, u->param->key, r->len))
-        u->used = true;
+    if (!r->variable)
+        keyset_add(ctx, r->name, r->len, 0);
 }
 
-static void find_uses(uses *u, const json_node *n)
+static void collect_refs(keyset *ks, const json_node *n)
 {
-    if (u->used)
-        return;
     if (n->type == JSON_STRING) {
-        arm_scan(n->p, n->n, on_ref, u);
+        arm_scan(n->p, n->n, on_ref, ks);
         return;
     }
     if (n->type != JSON_ARRAY && n->type != JSON_OBJECT)
         return;
-    for (const json_node *k = json_first(n); k && !u->used; k = k->next) {
+    for (const json_node *k = json_first(n); k; k = k->next) {
         if (n->type == JSON_OBJECT)
-            arm_scan(k->key, k->key_len, on_ref, u);
-        find_uses(u, k);
+            arm_scan(k->key, k->key_len, on_ref, ks);
+        collect_refs(ks, k);
     }
 }
 
@@ -166,17 +162,25 @@ static void find_uses(uses *u, const json_node *n)
  * them elsewhere: then they stay). */
 static void drop_parameters(scrub *s)
 {
+    const json_node *tmpl = NULL;
+    keyset used;
+    keyset_init(&used, true);
+    keyset_push(&used);
     for (size_t i = 0; i < s->nremoved; i++) {
         json_node *p = s->removed_params[i];
-        json_node *tmpl = p->parent ? p->parent->parent : NULL;
-        uses u = {p, false};
-        if (tmpl)
-            for (json_node *m = json_first(tmpl); m && !u.used; m = m->next)
+        const json_node *t = p->parent ? p->parent->parent : NULL;
+        if (t && t != tmpl) {
+            /* parameters of another template (a nested one): its own references */
+            keyset_pop(&used);
+            keyset_push(&used);
+            tmpl = t;
+            for (const json_node *m = json_first(t); m; m = m->next)
                 if (!(m->key_len == 10 && ascii_ieq(m->key, "parameters", 10)))
-                    find_uses(&u, m);
+                    collect_refs(&used, m);
+        }
         buf q = BUF_INIT;
         quote_into(&q, p->key, p->key_len, 80);
-        if (u.used) {
+        if (keyset_find(&used, p->key, p->key_len)) {
             engine_report(s->c, SEV_NOTE, "file-upload", p, "parameter '%s' is kept: the template still uses it", q.data);
         } else {
             engine_report(s->c, SEV_NOTE, "file-upload", p, "%s parameter '%s' (the export's file upload setting)",
@@ -186,6 +190,7 @@ static void drop_parameters(scrub *s)
         }
         buf_free(&q);
     }
+    keyset_free(&used);
 }
 
 static int file_upload_builtin(engine_call *c)
@@ -193,10 +198,11 @@ static int file_upload_builtin(engine_call *c)
     json_node *type = json_get(c->args, "hub-type", 8);
     char hub_type[128];
     snprintf(hub_type, sizeof hub_type, "%.*s", (int)type->n, (const char *)type->p);
-    scrub s = {c, json_get(c->args, "parameter-suffixes", 18), hub_type, c->node, NULL, 0};
+    scrub s = {c, json_get(c->args, "parameter-suffixes", 18), hub_type, c->node, arm_names_new(), NULL, 0};
     arm_each_template(c->node, on_template, &s);
     drop_parameters(&s);
     free(s.removed_params);
+    arm_names_free(s.ix);
     return EXIT_OK;
 }
 

@@ -33,6 +33,7 @@ typedef struct group {
 
 typedef struct hubs {
     engine_call *c;
+    arm_names *ix;              /* parameters and variables, indexed */
     const arm_hub_rules *r;
     json_node *scope;           /* the template the current resources' expressions see */
     endpoint *eps;              /* of the hub being checked */
@@ -73,7 +74,7 @@ static const char *q(buf *b, const char *s, size_t n)
 /* A literal string reached from v in the current scope, or NULL. */
 static const json_node *literal(const hubs *h, const json_node *v)
 {
-    const json_node *r = arm_resolve(h->scope, v);
+    const json_node *r = arm_resolve(h->ix, h->scope, v);
     return r && r->type == JSON_STRING && !arm_is_expression(r->p, r->n) ? r : NULL;
 }
 
@@ -164,7 +165,7 @@ static void check_sku(hubs *h, json_node *hub)
                       "SKU GEN2 exists only in apiVersion 2025-08-01-preview and 2026-03-01-preview, not in '%s'",
                       q(&b, api->p, api->n));
     long max = max_units(name->p, name->n);
-    const json_node *cap = arm_resolve(h->scope, arm_member(sku, "capacity"));
+    const json_node *cap = arm_resolve(h->ix, h->scope, arm_member(sku, "capacity"));
     if (max && cap && cap->type == JSON_NUMBER) {
         char text[32];
         snprintf(text, sizeof text, "%.*s", cap->n < 31 ? (int)cap->n : 31, (const char *)cap->p);
@@ -575,7 +576,7 @@ static void find_groups(void *ctx, const arm_template *t)
 
 void arm_check_hubs(engine_call *c, json_node *root, const arm_hub_rules *r)
 {
-    hubs h = {.c = c, .r = r};
+    hubs h = {.c = c, .r = r, .ix = arm_names_new()};
     arm_each_template(root, find_hubs, &h);
     arm_each_template(root, find_groups, &h);
     check_groups(&h);
@@ -584,4 +585,5 @@ void arm_check_hubs(engine_call *c, json_node *root, const arm_hub_rules *r)
     free(h.hub_list);
     free(h.hub_scope);
     free(h.groups);
+    arm_names_free(h.ix);
 }

@@ -5,6 +5,7 @@
 #include "base/quote.h"
 #include "domain/arm_walk.h"
 #include "domain/armexpr.h"
+#include "json/keyset.h"
 #include <stdlib.h>
 #include <string.h>
 
@@ -12,7 +13,7 @@
  * parameters were used. */
 typedef struct scope {
     json_node *tmpl;
-    bool *used;
+    keyset used;                /* the parameter names expressions use */
 } scope;
 
 typedef struct refs {
@@ -20,6 +21,7 @@ typedef struct refs {
     scope *v;
     size_t n;
     scope *cur;                 /* the scope of the strings being scanned */
+    arm_names *ix;
     const json_node *fn_params; /* inside a user-defined function: its parameters array */
     const json_node *at;        /* where a finding about the current expression goes */
 } refs;
@@ -35,30 +37,11 @@ static scope *scope_of(refs *x, json_node *tmpl)
         if (x->v[i].tmpl == tmpl)
             return &x->v[i];
     x->v = xrealloc(x->v, (x->n + 1) * sizeof *x->v);
-    json_node *params = arm_member(tmpl, "parameters");
-    x->v[x->n] = (scope){tmpl, xcalloc(params && params->type == JSON_OBJECT ? json_count(params) + 1 : 1, 1)};
-    return &x->v[x->n++];
-}
-
-/* Variables are the members of "variables", and the names its "copy" loops define
- * (template-variables.md: "copy" is an array of {name, count, input}). */
-static bool variable_defined(const json_node *vars, const char *name, size_t len)
-{
-    if (!vars || vars->type != JSON_OBJECT)
-        return false;
-    for (json_node *m = json_first(vars); m; m = m->next) {
-        if (same(m->key, m->key_len, "copy", 4) && m->type == JSON_ARRAY) {
-            for (json_node *loop = json_first(m); loop; loop = loop->next) {
-                json_node *n = arm_member(loop, "name");
-                if (n && n->type == JSON_STRING && same(n->p, n->n, name, len))
-                    return true;
-            }
-            continue;
-        }
-        if (same(m->key, m->key_len, name, len))
-            return true;
-    }
-    return false;
+    scope *s = &x->v[x->n++];
+    s->tmpl = tmpl;
+    keyset_init(&s->used, true);
+    keyset_push(&s->used);
+    return s;
 }
 
 static void report_undefined(refs *x, const arm_ref *r, const char *where)
@@ -88,18 +71,14 @@ static void on_ref(void *ctx, const arm_ref *r)
     }
     json_node *tmpl = x->cur->tmpl;
     if (r->variable) {
-        if (!variable_defined(arm_member(tmpl, "variables"), r->name, r->len))
+        if (!arm_variable_defined(x->ix, arm_member(tmpl, "variables"), r->name, r->len))
             report_undefined(x, r, "defined in this template");
         return;
     }
-    json_node *params = arm_member(tmpl, "parameters");
-    size_t i = 0;
-    for (json_node *m = params && params->type == JSON_OBJECT ? json_first(params) : NULL; m; m = m->next, i++)
-        if (same(m->key, m->key_len, r->name, r->len)) {
-            x->cur->used[i] = true;
-            return;
-        }
-    report_undefined(x, r, "defined in this template");
+    if (arm_names_get(x->ix, arm_member(tmpl, "parameters"), r->name, r->len))
+        keyset_add(&x->cur->used, r->name, r->len, 0);
+    else
+        report_undefined(x, r, "defined in this template");
 }
 
 static void scan_text(refs *x, const char *s, size_t n, const json_node *at)
@@ -178,11 +157,10 @@ static bool fresh_default(const json_node *def)
 static void check_parameters(refs *x, const scope *s)
 {
     json_node *params = arm_member(s->tmpl, "parameters");
-    size_t i = 0;
-    for (json_node *p = params && params->type == JSON_OBJECT ? json_first(params) : NULL; p; p = p->next, i++) {
+    for (json_node *p = params && params->type == JSON_OBJECT ? json_first(params) : NULL; p; p = p->next) {
         buf q = BUF_INIT;
         quote_into(&q, p->key, p->key_len, 80);
-        if (!s->used[i])
+        if (!keyset_find(&s->used, p->key, p->key_len))
             engine_report(x->c, SEV_WARNING, "arm-unused-parameter", p, "parameter '%s' is never used", q.data);
         json_node *type = arm_member(p, "type"), *def = arm_member(p, "defaultValue");
         bool secure = arm_string_is(type, "securestring") || arm_string_is(type, "secureobject");
@@ -197,11 +175,12 @@ static void check_parameters(refs *x, const scope *s)
 
 void arm_check_references(engine_call *c, json_node *root)
 {
-    refs x = {.c = c};
+    refs x = {.c = c, .ix = arm_names_new()};
     arm_each_template(root, on_template, &x);
     for (size_t i = 0; i < x.n; i++) {
         check_parameters(&x, &x.v[i]);
-        free(x.v[i].used);
+        keyset_free(&x.v[i].used);
     }
     free(x.v);
+    arm_names_free(x.ix);
 }

@@ -1,6 +1,9 @@
 #include "domain/arm_walk.h"
 #include "base/ascii.h"
+#include "base/oom.h"
 #include "domain/armexpr.h"
+#include "json/keyset.h"
+#include <stdlib.h>
 #include <string.h>
 
 json_node *arm_member(const json_node *obj, const char *name)
@@ -144,21 +147,22 @@ static const json_node *scope_of(const json_node *n)
 
 /* The value a nested deployment passes for parameter name[0..len) of its inner-scope
  * template tmpl ("parameters": {"name": {"value": ...}}), or NULL. */
-static const json_node *passed_value(const json_node *tmpl, const char *name, size_t len, const json_node **scope)
+static const json_node *passed_value(arm_names *ix, const json_node *tmpl, const char *name, size_t len,
+                                     const json_node **scope)
 {
     bool inner;
     const json_node *dep = tmpl->parent && tmpl->parent->parent ? tmpl->parent->parent : NULL;
     if (!dep || arm_nested_template(dep, &inner) != tmpl)
         return NULL;
     json_node *params = arm_member(arm_member(dep, "properties"), "parameters");
-    json_node *p = params && params->type == JSON_OBJECT ? json_get_icase(params, name, len) : NULL;
+    json_node *p = arm_names_get(ix, params, name, len);
     json_node *value = arm_member(p, "value");
     if (value)
         *scope = scope_of(dep);
     return value;
 }
 
-const json_node *arm_resolve(const json_node *scope, const json_node *v)
+const json_node *arm_resolve(arm_names *ix, const json_node *scope, const json_node *v)
 {
     for (int hops = 0; hops < 8; hops++) {
         if (!v || v->type != JSON_STRING)
@@ -171,13 +175,102 @@ const json_node *arm_resolve(const json_node *scope, const json_node *v)
         if (!plain_reference(v, &variable, &name, &len))
             return NULL;
         json_node *defs = arm_member(scope, variable ? "variables" : "parameters");
-        json_node *def = defs && defs->type == JSON_OBJECT ? json_get_icase(defs, name, len) : NULL;
+        json_node *def = arm_names_get(ix, defs, name, len);
         if (!def)
             return NULL;
         /* A nested template's parameter takes the value its deployment passes, evaluated
          * in the deployment's own scope; else its default. */
-        const json_node *passed = variable ? NULL : passed_value(scope, name, len, &scope);
+        const json_node *passed = variable ? NULL : passed_value(ix, scope, name, len, &scope);
         v = variable ? def : passed ? passed : arm_member(def, "defaultValue");
     }
     return NULL;
+}
+
+/* ---------------------------------------------------------------- name index */
+
+/* One indexed object: its names in a keyset (record "at" is the ordinal of the last member
+ * of that name) and its members in order. */
+typedef struct indexed {
+    const json_node *obj;
+    keyset names;
+    json_node **members;
+} indexed;
+
+struct arm_names {
+    indexed *v;
+    size_t n;
+};
+
+arm_names *arm_names_new(void)
+{
+    return xcalloc(1, sizeof(arm_names));
+}
+
+void arm_names_free(arm_names *ix)
+{
+    if (!ix)
+        return;
+    for (size_t i = 0; i < ix->n; i++) {
+        keyset_free(&ix->v[i].names);
+        free(ix->v[i].members);
+    }
+    free(ix->v);
+    free(ix);
+}
+
+/* Small objects are scanned: an index pays off from a few dozen members on. */
+enum { INDEX_FROM = 32 };
+
+static indexed *index_of(arm_names *ix, const json_node *obj)
+{
+    for (size_t i = 0; i < ix->n; i++)
+        if (ix->v[i].obj == obj)
+            return &ix->v[i];
+    ix->v = xrealloc(ix->v, (ix->n + 1) * sizeof *ix->v);
+    indexed *x = &ix->v[ix->n++];
+    x->obj = obj;
+    keyset_init(&x->names, true);
+    keyset_push(&x->names);
+    x->members = xmalloc((json_count(obj) + 1) * sizeof *x->members);
+    size_t k = 0;
+    for (json_node *m = json_first(obj); m; m = m->next)
+        x->members[k++] = m;
+    /* From the last member back: a keyset keeps the first record of a name, and Azure,
+     * like JSON readers, takes the last member of a repeated name. */
+    while (k--)
+        keyset_add(&x->names, x->members[k]->key, x->members[k]->key_len, k);
+    return x;
+}
+
+/* The last member of a name, by a scan from the end. */
+static json_node *last_named(const json_node *obj, const char *name, size_t len)
+{
+    return json_get_icase(obj, name, len);
+}
+
+json_node *arm_names_get(arm_names *ix, const json_node *obj, const char *name, size_t len)
+{
+    if (!obj || obj->type != JSON_OBJECT)
+        return NULL;
+    if (!ix || json_count(obj) < INDEX_FROM)
+        return last_named(obj, name, len);
+    indexed *x = index_of(ix, obj);
+    const keyrec *r = keyset_find(&x->names, name, len);
+    return r ? x->members[r->at] : NULL;
+}
+
+bool arm_variable_defined(arm_names *ix, const json_node *variables, const char *name, size_t len)
+{
+    if (!variables || variables->type != JSON_OBJECT)
+        return false;
+    json_node *m = arm_names_get(ix, variables, name, len);
+    if (m && !(m->key_len == 4 && ascii_ieq(m->key, "copy", 4) && m->type == JSON_ARRAY))
+        return true;
+    json_node *loops = arm_member(variables, "copy");
+    for (json_node *loop = loops && loops->type == JSON_ARRAY ? json_first(loops) : NULL; loop; loop = loop->next) {
+        json_node *n = arm_member(loop, "name");
+        if (n && n->type == JSON_STRING && n->n == len && ascii_ieq(n->p, name, len))
+            return true;
+    }
+    return false;
 }

@@ -4,6 +4,7 @@
 #ifndef TK_ARM_WALK_H
 #define TK_ARM_WALK_H
 #include "json/json.h"
+#include <stddef.h>
 #include <stdbool.h>
 
 /* A member of an ARM object by name, compared ignoring ASCII case as Azure does; NULL when
@@ -41,10 +42,30 @@ json_node *arm_nested_template(const json_node *res, bool *inner);
  * child resource, its type is the parent's type, '/', and its own. */
 bool arm_resource_is(const json_node *res, const json_node *parent, const char *type);
 
+/* An index of the members of the objects a check looks names up in (a template's
+ * parameters and variables): a template with 1,000 hubs has 3,000 parameters, and looking
+ * each reference up in a list would make a check quadratic in the document. */
+typedef struct arm_names arm_names;
+
+/* Returns an empty index; objects are indexed on first lookup. */
+arm_names *arm_names_new(void);
+
+/* Frees the index (not the document). */
+void arm_names_free(arm_names *ix);
+
+/* The last member of obj named name[0..len) ignoring ASCII case (Azure's comparison), or
+ * NULL; with ix NULL, a plain scan. For variables, the names a "copy" loop defines are not
+ * members: arm_variable_defined says whether they exist. */
+json_node *arm_names_get(arm_names *ix, const json_node *obj, const char *name, size_t len);
+
+/* True when variables (a template's "variables" object) defines name: a member, or a
+ * name of one of its "copy" loops (template-variables.md). */
+bool arm_variable_defined(arm_names *ix, const json_node *variables, const char *name, size_t len);
+
 /* The literal value v stands for in the scope of template scope: v itself when it is not
  * an expression; for "[parameters('p')]" the value a nested deployment passes for p, else
  * p's defaultValue; for "[variables('v')]" the value of v (followed at most 8 times);
  * NULL when it cannot be known offline. */
-const json_node *arm_resolve(const json_node *scope, const json_node *v);
+const json_node *arm_resolve(arm_names *ix, const json_node *scope, const json_node *v);
 
 #endif

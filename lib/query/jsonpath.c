@@ -892,7 +892,22 @@ typedef struct evaluator {
      * otherwise be quadratic. The document does not change during one evaluation. */
     memo memos[8];
     size_t nmemos;
+    /* jp_eval_keep: nodes of the query's last segment go into final only when keep says
+     * so, so that "$..*" with a filter never lists the whole document. */
+    bool (*keep)(void *ctx, json_node *n);
+    void *keep_ctx;
+    const jp_list *final;
+    json_doc *memo_doc;     /* numbers memos keep (count() of absolute queries) */
+    int filter_depth;       /* filters being evaluated: scratch values live while > 0 */
 } evaluator;
+
+/* Appends n to out; into the query's result only what keep accepts. */
+static void emit(evaluator *ev, jp_list *out, json_node *n)
+{
+    if (out == ev->final && ev->keep && !ev->keep(ev->keep_ctx, n))
+        return;
+    jp_list_push(out, n);
+}
 
 static json_doc *scratch(evaluator *ev)
 {
@@ -926,19 +941,19 @@ static void apply_selector(evaluator *ev, const selector *s, json_node *n, jp_li
             for (json_node *m = json_first(n); m; m = m->next)
                 if (m->key_len == s->name_len && (!s->name_len || m->key[0] == s->name[0]) &&
                     !memcmp(m->key, s->name, s->name_len))
-                    jp_list_push(out, m);
+                    emit(ev, out, m);
         return;
     case SEL_WILD:
         if (n->type == JSON_OBJECT || n->type == JSON_ARRAY)
             for (json_node *m = json_first(n); m; m = m->next)
-                jp_list_push(out, m);
+                emit(ev, out, m);
         return;
     case SEL_INDEX: {
         if (n->type != JSON_ARRAY)
             return;
         long long len = (long long)json_count(n), i = s->index < 0 ? len + s->index : s->index;
         if (i >= 0 && i < len)
-            jp_list_push(out, json_at(n, (size_t)i));
+            emit(ev, out, json_at(n, (size_t)i));
         return;
     }
     case SEL_SLICE: {
@@ -954,20 +969,31 @@ static void apply_selector(evaluator *ev, const selector *s, json_node *n, jp_li
         if (step > 0) {
             long long lo = clamp(start, 0, len), hi = clamp(end, 0, len);
             for (long long i = lo; i < hi; i += step)
-                jp_list_push(out, v[i]);
+                emit(ev, out, v[i]);
         } else {
             long long hi = clamp(start, -1, len - 1), lo = clamp(end, -1, len - 1);
             for (long long i = hi; lo < i; i += step)
-                jp_list_push(out, v[i]);
+                emit(ev, out, v[i]);
         }
         jp_list_free(&tmp);
         return;
     }
     case SEL_FILTER:
         if (n->type == JSON_OBJECT || n->type == JSON_ARRAY)
-            for (json_node *m = json_first(n); m; m = m->next)
-                if (eval_test(ev, s->filter, m))
-                    jp_list_push(out, m);
+            for (json_node *m = json_first(n); m; m = m->next) {
+                ev->filter_depth++;
+                bool yes = eval_test(ev, s->filter, m);
+                ev->filter_depth--;
+                if (yes)
+                    emit(ev, out, m);
+                /* Values made by functions (lower(key()) makes a string per candidate)
+                 * live only while a filter runs: "$..[?lower(key()) == 'x']" over a 40 MB
+                 * document would otherwise make 200 MB of them. */
+                if (!ev->filter_depth && ev->scratch_doc && ev->scratch_doc->mem.total > ((size_t)1 << 20)) {
+                    json_doc_free(ev->scratch_doc);
+                    ev->scratch_doc = NULL;
+                }
+            }
         return;
     }
 }
@@ -987,7 +1013,7 @@ static void descend(evaluator *ev, const segment *seg, json_node *n, jp_list *ou
         for (json_node *k = json_first(n); k; k = k->next) {
             if (obj && k->key_len == s->name_len && (!s->name_len || k->key[0] == s->name[0]) &&
                 !memcmp(k->key, s->name, s->name_len))
-                jp_list_push(out, k);
+                emit(ev, out, k);
             if (k->type == JSON_OBJECT || k->type == JSON_ARRAY) {
                 if (nlater == cap) {
                     json_node **more = xmalloc(2 * cap * sizeof *more);
@@ -1018,9 +1044,31 @@ static void eval_path(evaluator *ev, const path *pa, json_node *current, jp_list
 {
     jp_list cur = {0}, next = {0};
     jp_list_push(&cur, pa->relative ? current : ev->root);
+    /* The query's own path (not a filter's) with a keep: its last segment writes into out
+     * directly, through keep. */
+    bool top = ev->keep && !ev->final && pa->nsegs > 0;
     for (size_t s = 0; s < pa->nsegs && cur.n; s++) {
         const segment *seg = &pa->segs[s];
         jp_list_clear(&next);
+        if (top && s + 1 == pa->nsegs) {
+            ev->final = out;
+            for (size_t i = 0; i < cur.n; i++) {
+                if (seg->descendant) {
+                    descend(ev, seg, cur.v[i], out);
+                } else {
+                    for (size_t k = 0; k < seg->nsels; k++)
+                        apply_selector(ev, &seg->sels[k], cur.v[i], out);
+                }
+                if (out->n > JP_MAX_NODES) {
+                    ev->status = JP_TOO_MANY;
+                    jp_list_clear(out);
+                    break;
+                }
+            }
+            jp_list_free(&cur);
+            jp_list_free(&next);
+            return;
+        }
         for (size_t i = 0; i < cur.n; i++) {
             if (seg->descendant) {
                 descend(ev, seg, cur.v[i], &next);
@@ -1038,6 +1086,13 @@ static void eval_path(evaluator *ev, const path *pa, json_node *current, jp_list
         jp_list t = cur;
         cur = next;
         next = t;
+    }
+    if (!out->n) {
+        /* the result is the last list itself: no copy of a list that may be the whole
+         * document */
+        free(out->v);
+        *out = cur;
+        cur = (jp_list){0};
     }
     for (size_t i = 0; i < cur.n; i++)
         jp_list_push(out, cur.v[i]);
@@ -1064,11 +1119,16 @@ static json_node *singular_value(evaluator *ev, const path *pa, json_node *curre
     return n;
 }
 
-static json_node *number_node(evaluator *ev, size_t v)
+static json_node *number_in(json_doc *doc, size_t v)
 {
     char tmp[32];
     int n = snprintf(tmp, sizeof tmp, "%zu", v);
-    return json_new_number(scratch(ev), tmp, (size_t)n);
+    return json_new_number(doc, tmp, (size_t)n);
+}
+
+static json_node *number_node(evaluator *ev, size_t v)
+{
+    return number_in(scratch(ev), v);
 }
 
 /* Evaluates a ValueType expression: a node, or NULL for Nothing. */
@@ -1121,8 +1181,15 @@ static json_node *eval_value(evaluator *ev, const expr *e, json_node *current)
     if (arg->kind == E_PATH)
         eval_path(ev, arg->path, current, &l);
     json_node *r = NULL;
-    if (e->fn == FN_COUNT)
+    if (e->fn == FN_COUNT && absolute) {
+        /* kept for the whole evaluation: not in the scratch document, which is emptied
+         * between candidates */
+        if (!ev->memo_doc)
+            ev->memo_doc = json_doc_new();
+        r = number_in(ev->memo_doc, l.n);
+    } else if (e->fn == FN_COUNT) {
         r = number_node(ev, l.n);
+    }
     else if (e->fn == FN_VALUE && l.n == 1)
         r = l.v[0];
     jp_list_free(&l);
@@ -1222,6 +1289,16 @@ int jp_eval(const jp_query *q, json_node *root, jp_list *out)
     evaluator ev = {.root = root};
     eval_path(&ev, q->top, root, out);
     json_doc_free(ev.scratch_doc);
+    json_doc_free(ev.memo_doc);
+    return ev.status;
+}
+
+int jp_eval_keep(const jp_query *q, json_node *root, bool (*keep)(void *ctx, json_node *n), void *ctx, jp_list *out)
+{
+    evaluator ev = {.root = root, .keep = keep, .keep_ctx = ctx};
+    eval_path(&ev, q->top, root, out);
+    json_doc_free(ev.scratch_doc);
+    json_doc_free(ev.memo_doc);
     return ev.status;
 }
 

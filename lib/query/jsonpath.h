@@ -46,6 +46,12 @@ void jp_free(jp_query *q);
  * (the list then holds what was selected so far). */
 int jp_eval(const jp_query *q, json_node *root, jp_list *out);
 
+/* jp_eval, where a node the query selects is appended to out only when keep(ctx, node)
+ * returns true: a caller that filters the selection anyway never holds the whole of
+ * "$..*" (the selection over a 40 MB document is 30 MB of pointers). The JP_TOO_MANY
+ * limit applies to the nodes kept. */
+int jp_eval_keep(const jp_query *q, json_node *root, bool (*keep)(void *ctx, json_node *n), void *ctx, jp_list *out);
+
 /* Returns the source text the query was compiled from. */
 const char *jp_source(const jp_query *q);
 

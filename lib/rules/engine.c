@@ -1086,6 +1086,20 @@ static bool where_holds(run *r, const rule_step *st, const json_node *n, rx *nam
 
 #define SELECTED_MARK JM_USER
 
+/* where_holds for jp_eval_keep: the where of one step, tested as the query finds nodes. */
+typedef struct where_ctx {
+    run *r;
+    const rule_step *st;
+    rx *name_re, *value_re;
+    int *status;
+} where_ctx;
+
+static bool where_keep(void *ctx, json_node *n)
+{
+    where_ctx *w = ctx;
+    return *w->status == EXIT_OK && where_holds(w->r, w->st, n, w->name_re, w->value_re, w->status);
+}
+
 static int run_step(run *r, const rule_step *st, json_node *current)
 {
     if (!st->prepared && !prepare_step(r, (rule_step *)st))
@@ -1112,7 +1126,10 @@ static int run_step(run *r, const rule_step *st, json_node *current)
     if ((st->where_name.s && !name_re) || (st->where_value.s && !value_re)) {
         status = EXIT_BADRULES;
     } else if (!skip) {
-        int rc = jp_eval(q, r->doc->root, &sel);
+        /* where is tested while the query runs: only the nodes it keeps are listed */
+        where_ctx wc = {r, st, name_re, value_re, &status};
+        bool filtered = st->where_name.s || st->where_value.s || st->where_types;
+        int rc = filtered ? jp_eval_keep(q, r->doc->root, where_keep, &wc, &sel) : jp_eval(q, r->doc->root, &sel);
         if (rc == JP_TOO_MANY)
             finding_at(r, SEV_ERROR, current, "'%s' would select more than %u nodes at one step", jp_source(q),
                        JP_MAX_NODES);
@@ -1127,8 +1144,6 @@ static int run_step(run *r, const rule_step *st, json_node *current)
     for (size_t i = 0; i < sel.n && status == EXIT_OK; i++) {
         json_node *n = sel.v[i];
         if (n->marks & SELECTED_MARK)
-            continue;
-        if (!where_holds(r, st, n, name_re, value_re, &status))
             continue;
         n->marks |= SELECTED_MARK;
         sel.v[kept++] = n;
