@@ -1,5 +1,5 @@
-/* Writes an ARM-template-shaped document of about N megabytes (argv[1], default 150) to
- * stdout, in the Azure portal's export style: IoT hubs with routing endpoints of every
+/* Writes an ARM-template-shaped document of about N megabytes (argv[1], default 150), or
+ * with argv[1] 0 of exactly argv[2] hubs, to stdout, in the Azure portal's export style: IoT hubs with routing endpoints of every
  * type, masked keys, routes, consumer groups and SecureString parameters. */
 #include <stdio.h>
 #include <stdlib.h>
@@ -120,6 +120,8 @@ int main(int argc, char **argv)
     long mb = argc > 1 ? atol(argv[1]) : 150;
     /* One hub is about 5.1 KB in this layout. */
     int hubs = (int)(mb * 1000000L / 5100);
+    if (mb == 0 && argc > 2)
+        hubs = atoi(argv[2]);
     if (hubs < 1)
         hubs = 1;
     FILE *f = stdout;
