@@ -316,6 +316,7 @@ static int finish(pipeline *p, int status)
     bool staged = false;
     if (target) {
         int err = io_atomic_open(&a, target);
+        a.private_mode = p->t->private_output;
         if (!err && (err = write_document(p, a.fd)) != 0)
             io_atomic_abort(&a);
         if (err) {

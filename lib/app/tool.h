@@ -38,6 +38,7 @@ typedef struct tool_spec {
     bool rules_required;            /* the tool has no rules of its own: -r is needed */
     bool check_option;              /* a filter that offers --check */
     bool narrate;                   /* every change is listed on standard error (a summary) */
+    bool private_output;            /* -o/-i files get mode 0600 (or less): they hold secrets */
     /* Optional, report tools: what the tool found besides findings (its built-ins kept it
      * while the rules ran), appended to dst as text printed before the findings (format
      * text) or as members of the JSON report (format json); nothing for other formats. */

@@ -195,9 +195,9 @@ int io_atomic_commit(io_atomic *a)
          * there is not an error. */
         if (fchown(a->fd, st.st_uid, st.st_gid) != 0)
             errno = 0;
-        if (fchmod(a->fd, st.st_mode & 07777) != 0)
+        if (fchmod(a->fd, st.st_mode & (a->private_mode ? 07700 : 07777)) != 0)
             err = errno;
-    } else if (fchmod(a->fd, default_mode()) != 0) {
+    } else if (fchmod(a->fd, default_mode() & (a->private_mode ? 0700 : 0777)) != 0) {
         err = errno;
     }
     if (!err && fsync(a->fd) != 0 && errno != EINVAL)

@@ -32,6 +32,7 @@ typedef struct io_atomic {
     char *target;       /* the path finally written (symlinks resolved) */
     char *tmp;          /* the temporary beside it, or NULL when writing in place */
     int fd;
+    bool private_mode;  /* set after io_atomic_open: the file gets no group or other bits */
 } io_atomic;
 
 /* Opens a temporary file in the directory of path for writing; returns 0 or an errno.
