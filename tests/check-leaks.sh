@@ -138,6 +138,21 @@ for f in template.json broken.json in.json; do
         no_leak "dry-run stdout" out
     done
 done
+# tmpl-inject-keys holds keys by design: none may reach a message, a report or a dry run.
+"$BIN/tmpl-scrub" template.json > scrubbed.json 2>/dev/null
+printf 'eh: kZZLEAK13abc\nst: "DefaultEndpointsProtocol=https;AccountName=a;AccountKey=kZZLEAK14"\nunknown: kZZLEAK15\n' > keys.yaml
+printf 'eh: "Endpoint=sb://elsewhere.servicebus.windows.net/;SharedAccessKeyName=s;SharedAccessKey=kZZLEAK16;EntityPath=eh"\nst: "a;kZZLEAK17"\n' > badkeys.yaml
+chmod 600 keys.yaml badkeys.yaml
+for keys in keys.yaml badkeys.yaml; do
+    for fmt in text json sarif github; do
+        run "tmpl-inject-keys -n --format $fmt --keys $keys" "$BIN/tmpl-inject-keys" -n --format "$fmt" --keys "$keys" scrubbed.json
+        no_leak stderr err
+        no_leak "dry-run stdout" out
+        run "tmpl-inject-keys -o --format $fmt --keys $keys" "$BIN/tmpl-inject-keys" -o "$W/deploy.json" --format "$fmt" --keys "$keys" scrubbed.json
+        no_leak stderr err
+        no_leak stdout out
+    done
+done
 
 # ------------------------------------------------------------------ terminal safety
 ESC=$(printf '\033') BEL=$(printf '\007') CR=$(printf '\r') CSI=$(printf '\302\233') BAD=$(printf '\377\376')
