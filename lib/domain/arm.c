@@ -3,40 +3,11 @@
 #include "base/oom.h"
 #include "domain/arm_hub.h"
 #include "domain/arm_refs.h"
+#include "domain/arm_regions.h"
 #include "query/rx.h"
-#include "rules/embedded.h"
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-
-/* The regions file args.regions names, or NULL (the build checks it exists). */
-static const embedded_file *regions_file(const json_node *args)
-{
-    json_node *file = json_get(args, "regions", 7);
-    if (!file || file->type != JSON_STRING || file->n >= 200)
-        return NULL;
-    char path[256];
-    snprintf(path, sizeof path, "%.*s", (int)file->n, (const char *)file->p);
-    return embedded_find(path);
-}
-
-/* One region name per line; '#' starts a comment line. */
-static void load_regions(arm_hub_rules *r, const embedded_file *f)
-{
-    const char *p = f->data, *end = f->data + f->len;
-    while (p < end) {
-        const char *nl = memchr(p, '\n', (size_t)(end - p));
-        const char *e = nl ? nl : end;
-        if (e > p && *p != '#') {
-            r->regions = xrealloc(r->regions, (r->nregions + 1) * sizeof *r->regions);
-            r->regions[r->nregions] = xmalloc((size_t)(e - p) + 1);
-            memcpy(r->regions[r->nregions], p, (size_t)(e - p));
-            r->regions[r->nregions][e - p] = '\0';
-            r->nregions++;
-        }
-        p = e + 1;
-    }
-}
 
 static int arm_builtin_checks(engine_call *c)
 {
@@ -54,7 +25,7 @@ static int arm_builtin_checks(engine_call *c)
         type_buf[type->n] = '\0';
         r.hub_type = type_buf;
     }
-    const embedded_file *regions = regions_file(c->args);
+    bool regions = arm_regions_load(&r.regions, c->args);
     /* A check that cannot run is an error, never a silent pass (the build catches these
      * for the compiled-in rules; a -r file can still get here). */
     if (!r.hub_name || !r.hub_type || !regions) {
@@ -62,16 +33,14 @@ static int arm_builtin_checks(engine_call *c)
                       "the IoT hub checks cannot run: their args need hub-type, a hub-name pattern that compiles "
                       "and a regions file of this build");
         rx_free(r.hub_name);
+        arm_regions_free(&r.regions);
         return EXIT_BADRULES;
     }
     r.reserved = json_get(c->args, "reserved-endpoints", 18);
-    load_regions(&r, regions);
     arm_check_references(c, root);
     arm_check_hubs(c, root, &r);
     rx_free(r.hub_name);
-    for (size_t i = 0; i < r.nregions; i++)
-        free(r.regions[i]);
-    free(r.regions);
+    arm_regions_free(&r.regions);
     return EXIT_OK;
 }
 
@@ -87,7 +56,10 @@ static const char *check_arm_args(const json_node *args, const json_node **at)
         return "hub-name is not a regular expression PCRE2 compiles";
     }
     rx_free(re);
-    if (!regions_file(args)) {
+    arm_regions regions;
+    bool found = arm_regions_load(&regions, args);
+    arm_regions_free(&regions);
+    if (!found) {
         *at = json_get(args, "regions", 7);
         return "regions names no file under rules/ that this build carries";
     }

@@ -96,19 +96,6 @@ static bool api_known(const json_node *res)
 
 /* ---------------------------------------------------------------- name, location, SKU */
 
-static bool known_region(const arm_hub_rules *r, const char *s, size_t n)
-{
-    char folded[64];
-    size_t k = 0;
-    for (size_t i = 0; i < n && k + 1 < sizeof folded; i++)
-        if (s[i] != ' ')
-            folded[k++] = s[i];
-    for (size_t i = 0; i < r->nregions; i++)
-        if (same(folded, k, r->regions[i], strlen(r->regions[i])))
-            return true;
-    return false;
-}
-
 static void check_name_location(hubs *h, json_node *hub)
 {
     buf b = BUF_INIT;
@@ -120,7 +107,7 @@ static void check_name_location(hubs *h, json_node *hub)
                       q(&b, name->p, name->n));
     /* "[resourceGroup().location]" and the like follow the deployment: nothing to check. */
     const json_node *loc = literal(h, arm_member(hub, "location"));
-    if (loc && h->r->nregions && !known_region(h->r, loc->p, loc->n))
+    if (loc && h->r->regions.n && !arm_region_known(&h->r->regions, loc->p, loc->n))
         engine_report(h->c, SEV_ERROR, "arm-location", loc, "unknown Azure region '%s'", q(&b, loc->p, loc->n));
     buf_free(&b);
 }

@@ -3,6 +3,7 @@
  * apiVersion, values reached through parameters, and consumer groups. */
 #ifndef TK_ARM_HUB_H
 #define TK_ARM_HUB_H
+#include "domain/arm_regions.h"
 #include "json/json.h"
 #include "query/rx.h"
 #include "rules/engine.h"
@@ -12,8 +13,7 @@ typedef struct arm_hub_rules {
     const char *hub_type;       /* "Microsoft.Devices/IotHubs" */
     rx *hub_name;               /* the hub name pattern */
     const json_node *reserved;  /* endpoint names a hub reserves */
-    char **regions;             /* known region names, compared ignoring case and spaces */
-    size_t nregions;
+    arm_regions regions;        /* known region names */
 } arm_hub_rules;
 
 /* Checks every IoT hub in root, in every template form (resources as an array or an object
