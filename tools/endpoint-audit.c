@@ -685,8 +685,8 @@ static int write_notes(const engine *e, const char **path)
 /* ---------------------------------------------------------------- the tool */
 
 static const tool_flag flags[] = {
-    {"fix", NULL, "remove the endpoints that cannot be migrated and every reference to them", "fix", "true", true},
-    {"notes", "FILE", "write Markdown notes: what to recreate, which keys to re-enter", "notes", NULL, false},
+    {"fix", NULL, "remove the endpoints that cannot be migrated and every reference to them", "fix", "true", true, false},
+    {"notes", "FILE", "write Markdown notes: what to recreate, which keys to re-enter", "notes", NULL, false, false},
     {0},
 };
 

@@ -146,11 +146,11 @@ out:
 
 /* Each option is a variable of rules/menderconf-dual.yaml. */
 static const tool_flag flags[] = {
-    {"new", "URL", "the new server (required)", "new", NULL, false},
-    {"old", "URL", "the current server (default: the config's own)", "old", NULL, false},
-    {"allow-http", NULL, "accept an http:// new server", "allow-http", "true", false},
-    {"force", NULL, "replace the config's own server with --old", "force", "true", false},
-    {"client", "GEN", "Mender client generation to check for: 4 (C++, default) or 3 (Go)", "client", NULL, false},
+    {"new", "URL", "the new server (required)", "new", NULL, false, false},
+    {"old", "URL", "the current server (default: the config's own)", "old", NULL, false, false},
+    {"allow-http", NULL, "accept an http:// new server", "allow-http", "true", false, false},
+    {"force", NULL, "replace the config's own server with --old", "force", "true", false, false},
+    {"client", "GEN", "Mender client generation to check for: 4 (C++, default) or 3 (Go)", "client", NULL, false, false},
     {0},
 };
 

@@ -39,10 +39,10 @@ static int final_check(engine_call *c)
 
 /* Each option is a variable of rules/menderconf-final.yaml. */
 static const tool_flag flags[] = {
-    {"new", "URL", "the new server (required)", "new", NULL, false},
-    {"servers-array", NULL, "keep a one-entry Servers array instead of ServerURL", "servers-array", "true", false},
-    {"force", NULL, "go on when the new server is not in the config", "force", "true", false},
-    {"client", "GEN", "Mender client generation to check for: 4 (C++, default) or 3 (Go)", "client", NULL, false},
+    {"new", "URL", "the new server (required)", "new", NULL, false, false},
+    {"servers-array", NULL, "keep a one-entry Servers array instead of ServerURL", "servers-array", "true", false, false},
+    {"force", NULL, "go on when the new server is not in the config", "force", "true", false, false},
+    {"client", "GEN", "Mender client generation to check for: 4 (C++, default) or 3 (Go)", "client", NULL, false, false},
     {0},
 };
 

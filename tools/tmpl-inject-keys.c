@@ -495,9 +495,9 @@ static int inject_builtin(engine_call *c)
 
 static const tool_flag flags[] = {
     {"keys", "FILE", "the keys, YAML or JSON: endpoint name -> key or connection string ($fileUpload: file upload)",
-     "keys", NULL, false},
-    {"keys-env", "PREFIX", "take each key from the environment variable PREFIX_ENDPOINTNAME", "keys-env", NULL, false},
-    {"allow-missing", NULL, "write the template even when some keys stay masked", "allow-missing", "true", false},
+     "keys", NULL, false, false},
+    {"keys-env", "PREFIX", "take each key from the environment variable PREFIX_ENDPOINTNAME", "keys-env", NULL, false, false},
+    {"allow-missing", NULL, "write the template even when some keys stay masked", "allow-missing", "true", false, false},
     {0},
 };
 

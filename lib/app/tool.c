@@ -29,6 +29,7 @@ typedef struct pipeline {
     cli_common c;
     cli_option *opts;
     const char **flag_value;        /* per tool_spec.flags entry: the value given, or NULL */
+    buf *joined;                    /* per entry: the values of a repeatable flag, joined */
     bool check;                     /* --check */
     engine *e;
     diag_list d;
@@ -53,6 +54,14 @@ static int record_option(void *ctx, int id, const char *arg)
         return 0;
     }
     const tool_flag *f = &p->t->flags[id - 1];
+    if (f->repeatable && arg) {
+        buf *j = &p->joined[id - 1];
+        if (j->len)
+            buf_putc(j, ',');
+        buf_puts(j, arg);
+        p->flag_value[id - 1] = j->data;
+        return 0;
+    }
     p->flag_value[id - 1] = f->value ? f->value : arg;
     return 0;
 }
@@ -70,6 +79,7 @@ static int parse_options(pipeline *p, int argc, char **argv)
     if (t->mode == TOOL_FILTER && t->check_option)
         p->opts[nflags] = (cli_option){"check", 0, NULL, "write nothing; exit 1 when the input would change", OPT_CHECK};
     p->flag_value = xcalloc(nflags + 1, sizeof *p->flag_value);
+    p->joined = xcalloc(nflags + 1, sizeof *p->joined);
     cli_spec spec = {t->prog, t->synopsis, t->summary, CO_ALL, p->opts, record_option, p, NULL};
     int status = cli_parse(&spec, argc, argv, &p->c);
     if (status >= 0)
@@ -369,14 +379,22 @@ static int finish(pipeline *p, int status)
     return status;
 }
 
+static void free_flags(pipeline *p)
+{
+    for (size_t i = 0; p->joined && p->t->flags && p->t->flags[i].long_name; i++)
+        buf_free(&p->joined[i]);
+    free(p->joined);
+    cli_free(&p->c);
+    free(p->opts);
+    free(p->flag_value);
+}
+
 int tool_main(const tool_spec *t, int argc, char **argv)
 {
     pipeline p = {.t = t};
     int status = parse_options(&p, argc, argv);
     if (status >= 0) {
-        cli_free(&p.c);
-        free(p.opts);
-        free(p.flag_value);
+        free_flags(&p);
         return status;
     }
     status = load_rules(&p);
@@ -405,8 +423,6 @@ int tool_main(const tool_spec *t, int argc, char **argv)
     io_input_close(&p.in);
     engine_free(p.e);
     diag_free(&p.d);
-    cli_free(&p.c);
-    free(p.opts);
-    free(p.flag_value);
+    free_flags(&p);
     return status;
 }

@@ -20,6 +20,7 @@ typedef struct tool_flag {
     const char *var;
     const char *value;
     bool needs_target;              /* only with -o FILE, -i or -n (it changes the document) */
+    bool repeatable;                /* may be given again: the values are joined with ',' */
 } tool_flag;
 
 /* The shapes a tool can have; all share one pipeline and one report sink.
