@@ -41,7 +41,7 @@ LIBS_LINK   = -Wl,-Bstatic $(PKG_LIBS) -Wl,-Bdynamic -lm
 endif
 
 B          ?= build
-TOOLS      := config-validate tmpl-apply menderconf-dual menderconf-final menderconf-artifact endpoint-audit tmpl-scrub tmpl-inject-keys
+TOOLS      := config-validate tmpl-apply menderconf-dual menderconf-final menderconf-artifact endpoint-audit tmpl-scrub tmpl-inject-keys tmpl-relocate
 LIB_SRC    := $(sort $(wildcard lib/*/*.c))
 LIB_HDR    := $(sort $(wildcard lib/*/*.h))
 LIB_OBJ    := $(LIB_SRC:%.c=$(B)/%.o) $(B)/gen/embedded.o
