@@ -414,17 +414,35 @@ static void relocate_sku(relocate *rl, const char *sku_in, const char *capacity)
                 *c = (char)toupper((unsigned char)*c);
             info = *cur ? json_get(skus, cur, strlen(cur)) : NULL;
             snprintf(sku, sizeof sku, "%s", cur);
-        } else if (nh && nh->type == JSON_STRING) {
-            char why[120];
-            snprintf(why, sizeof why, " (the hub's SKU)%s", how);
-            set_string(rl, nh, sku, why);
-        } else {
+        } else if (!nh || nh->type != JSON_STRING) {
             fail(rl, EXIT_FINDINGS, name ? name : s, "the hub's sku.name is an expression whose value is not known "
                                                      "offline: change it by hand");
             continue;
         }
-        json_node *max = arm_member(info, "units"), *tier = arm_member(info, "tier");
-        long most = max && max->type == JSON_NUMBER ? strtol(max->p, NULL, 10) : 0;
+        /* The units must fit the SKU before anything changes. */
+        json_node *max0 = arm_member(info, "units");
+        long limit = max0 && max0->type == JSON_NUMBER ? strtol(max0->p, NULL, 10) : 0;
+        json_node *cap0 = arm_member(s, "capacity");
+        if (units >= 0 && limit && (units < 1 || units > limit)) {
+            fail(rl, EXIT_USAGE, cap0 ? cap0 : s, "--capacity %ld is not allowed for %s: %s%ld units", units, sku,
+                 limit == 1 ? "exactly " : "1 to ", limit);
+            continue;
+        }
+        if (units < 0 && cap0 && limit) {
+            const json_node *cv = arm_resolve(rl->ix, h->scope, cap0);
+            long now = cv && cv->type == JSON_NUMBER ? strtol(cv->p, NULL, 10) : 0;
+            if (now > limit) {
+                fail(rl, EXIT_FINDINGS, cap0, "the hub has %ld units, more than %s allows (%ld): give --capacity", now,
+                     sku, limit);
+                continue;
+            }
+        }
+        if (*sku_in) {
+            char why[120];
+            snprintf(why, sizeof why, " (the hub's SKU)%s", how);
+            set_string(rl, nh, sku, why);
+        }
+        json_node *tier = arm_member(info, "tier");
         /* tier follows the name, or goes when it cannot */
         json_node *t = arm_member(s, "tier");
         if (t && tier && *sku_in) {
@@ -444,11 +462,6 @@ static void relocate_sku(relocate *rl, const char *sku_in, const char *capacity)
         }
         json_node *cap = arm_member(s, "capacity");
         if (units >= 0) {
-            if (most && (units < 1 || units > most)) {
-                fail(rl, EXIT_USAGE, cap ? cap : s, "--capacity %ld is not allowed for %s: %s%ld units", units, sku,
-                     most == 1 ? "exactly " : "1 to ", most);
-                continue;
-            }
             json_node *ch = cap ? holder(rl, h->scope, cap, &how) : NULL;
             if (ch && ch->type == JSON_NUMBER)
                 set_number(rl, ch, units, " (the hub's units)");
@@ -456,12 +469,6 @@ static void relocate_sku(relocate *rl, const char *sku_in, const char *capacity)
                 add_number(rl, s, "capacity", units, " (the hub's units)");
             else
                 fail(rl, EXIT_FINDINGS, cap, "the hub's sku.capacity is an expression: change it by hand");
-        } else if (cap && most) {
-            const json_node *cv = arm_resolve(rl->ix, h->scope, cap);
-            long now = cv && cv->type == JSON_NUMBER ? strtol(cv->p, NULL, 10) : 0;
-            if (now > most)
-                fail(rl, EXIT_FINDINGS, cap, "the hub has %ld units, more than %s allows (%ld): give --capacity", now,
-                     sku, most);
         }
     }
 }
