@@ -119,6 +119,11 @@ int main(int argc, char **argv)
     report_group *groups = xcalloc(nfiles, sizeof *groups);
     report_opts ro = {prog, c.format, c.quiet, NULL, 0, NULL, NULL, 0, NULL};
     bool io_failed = false;
+    /* A gate in a pipeline ("... | config-validate --stage deploy - > deploy.json"): with
+     * "-" as the one file and the report on standard error, a document that passes is
+     * copied to standard output, byte for byte. */
+    bool gate = nfiles == 1 && c.noperands == 1 && !strcmp(files[0], "-") && c.format == FMT_TEXT && !c.output;
+    buf passed = BUF_INIT;
     for (size_t i = 0; v && status == EXIT_OK && i < nfiles; i++) {
         const char *path = files[i];
         names[i] = io_is_stdin(path) ? "<stdin>" : (char *)path;
@@ -142,6 +147,8 @@ int main(int argc, char **argv)
             kinds[i] = KIND_MENDER;
         } else {
             kinds[i] = validator_check_buffer(v, in.data, in.len, names[i], s.vo.kind, &d);
+            if (gate)
+                buf_add(&passed, in.data, in.len);
         }
         io_input_close(&in);
         /* Say which kind applied, so the rules behind the findings make sense (-q: only
@@ -185,7 +192,19 @@ int main(int argc, char **argv)
         } else {
             status = io_failed ? EXIT_IO : d.count[SEV_ERROR] ? EXIT_FINDINGS : EXIT_OK;
         }
+        if (gate && status == EXIT_OK && passed.len) {
+            out *o = xmalloc(sizeof *o);
+            out_init_fd(o, 1);
+            out_write(o, passed.data, passed.len);
+            int e = out_flush(o);
+            free(o);
+            if (e) {
+                fprintf(stderr, "%s: error: cannot write output: %s [io-write]\n", prog, strerror(e));
+                status = EXIT_IO;
+            }
+        }
     }
+    buf_free(&passed);
     for (size_t i = 0; i < nfiles; i++)
         free(headers[i]);
     free(headers);
