@@ -44,6 +44,18 @@ tmpl-scrub < "$W/fixed.json" > "$W/review.json"
 step "diff template.json review.json   # the export against the review copy"
 diff template.json "$W/review.json" || true
 
-step "config-validate --stage deploy template.json   # the keys are still masked"
+step "tmpl-relocate --location northeurope --name fleet-hub-ne --add-consumer-group asa < fixed.json > relocated.json"
+tmpl-relocate --location northeurope --name fleet-hub-ne --add-consumer-group asa < "$W/fixed.json" > "$W/relocated.json"
+
+step "tmpl-inject-keys --keys keys.yaml < relocated.json | config-validate --stage deploy - > deploy.json"
+cp keys.yaml "$W/keys.yaml" && chmod 600 "$W/keys.yaml"
+tmpl-inject-keys --keys "$W/keys.yaml" < "$W/relocated.json" | config-validate --stage deploy - > "$W/deploy.json" &&
+    echo "(deploy.json passes config-validate --stage deploy)"
+
+step "diff template.json deploy.json   # the export against the deployable template (keys shown as ****)"
+sed 's/\(SharedAccessKey=\|AccountKey=\)[^;"]*/\1****/; s/"\(primaryKey\|secondaryKey\)": "[^"]*"/"\1": "****"/' "$W/deploy.json" |
+    diff template.json - || true
+
+step "config-validate --stage deploy template.json   # the export itself: keys still masked"
 config-validate --stage deploy template.json || echo "(exit $?: not deployable yet)"
 exit 0

@@ -221,11 +221,48 @@ static void relocate_location(relocate *rl, const char *region)
 
 /* ---------------------------------------------------------------- --name */
 
+/* Compiled patterns by their text: every string of the document is tried against the
+ * same few, and compiling each anew would cost more than matching. */
+static struct {
+    char *text;
+    rx *re;
+} compiled[16];
+
+static rx *pattern_rx(const char *pattern)
+{
+    size_t i = 0;
+    for (; i < sizeof compiled / sizeof *compiled && compiled[i].text; i++)
+        if (!strcmp(compiled[i].text, pattern))
+            return compiled[i].re;
+    rx_error err;
+    rx *re = rx_compile(pattern, strlen(pattern), 0, &err);
+    if (!re)
+        return NULL;
+    if (i == sizeof compiled / sizeof *compiled) {
+        /* full (many OLD=NEW pairs): the last slot is reused; no caller keeps a pattern */
+        i--;
+        free(compiled[i].text);
+        rx_free(compiled[i].re);
+    }
+    compiled[i].text = xstrdup(pattern);
+    compiled[i].re = re;
+    return re;
+}
+
+static void free_patterns(void)
+{
+    for (size_t i = 0; i < sizeof compiled / sizeof *compiled && compiled[i].text; i++) {
+        free(compiled[i].text);
+        rx_free(compiled[i].re);
+        compiled[i].text = NULL;
+    }
+}
+
 /* Replaces pattern (with OLD in it) by repl in string node n; returns true when it did. */
 static bool rewrite(relocate *rl, json_node *n, const char *pattern, const char *repl, const char *why)
 {
     rx_error err;
-    rx *re = rx_compile(pattern, strlen(pattern), 0, &err);
+    rx *re = pattern_rx(pattern);
     if (!re)
         return false;
     buf out = BUF_INIT;
@@ -239,7 +276,6 @@ static bool rewrite(relocate *rl, json_node *n, const char *pattern, const char 
         engine_count_change(rl->c);
     }
     buf_free(&out);
-    rx_free(re);
     return changed;
 }
 
@@ -299,14 +335,12 @@ static void rename_in(rename_ctx *r, json_node *n)
     rewrite(rl, n, pat, rep, " (the hub's name in a DPS's link to it)");
     /* what still mentions the old name is said, never guessed at */
     snprintf(pat, sizeof pat, "(?i)(?<![A-Za-z0-9_-])\\Q%s\\E(?![A-Za-z0-9-])", o);
-    rx_error err;
-    rx *re = rx_compile(pat, strlen(pat), 0, &err);
+    rx *re = pattern_rx(pat);
     if (re && rx_match(re, n->p, n->n) == RX_MATCH) {
         char *p = path_of(rl, n), *qo = q(o, strlen(o));
         note(rl, n, "%s still mentions '%s': not changed (check it)", p, qo);
         free(p), free(qo);
     }
-    rx_free(re);
 }
 
 static void relocate_name(relocate *rl, const char *new_name)
@@ -537,7 +571,7 @@ static void rewrite_under(relocate *rl, json_node *n, const char *pattern, const
     for (json_node *k = json_first(n); k; k = k->next) {
         if (n->type == JSON_OBJECT) {
             rx_error err;
-            rx *re = rx_compile(pattern, strlen(pattern), 0, &err);
+            rx *re = pattern_rx(pattern);
             buf out = BUF_INIT;
             if (re && rx_replace(re, k->key, k->key_len, repl, strlen(repl), &out, &err) > 0 &&
                 (out.len != k->key_len || memcmp(out.data, k->key, k->key_len))) {
@@ -548,7 +582,6 @@ static void rewrite_under(relocate *rl, json_node *n, const char *pattern, const
                 engine_count_change(rl->c);
             }
             buf_free(&out);
-            rx_free(re);
         }
         rewrite_under(rl, k, pattern, repl, why);
     }
@@ -815,6 +848,7 @@ static int relocate_builtin(engine_call *c)
         relocate_groups(&rl, var(&rl, "add-consumer-group"));
     free(rl.hubs), free(rl.dps), free(rl.groups);
     arm_names_free(rl.ix);
+    free_patterns();
     return rl.status;
 }
 
