@@ -634,22 +634,27 @@ static void member_equal(relocate *rl, json_node *obj, const char *member, const
         set_string(rl, m, new_value, why);
 }
 
+/* A resource that moved to another resource group or subscription: the endpoint's own
+ * member naming it, and that segment of every resource id under the part. */
+static void move_segment(relocate *rl, json_node *part, const char *member, const char *segment, const char *what,
+                         const char *old, const char *new_value)
+{
+    member_equal(rl, part, member, old, new_value, " (the endpoint's resource moved)");
+    char pat[256], rep[160], why[80];
+    snprintf(pat, sizeof pat, "(?i)(/%s/)\\Q%s\\E(?=/|$)", segment, old);
+    snprintf(rep, sizeof rep, "${1}%s", new_value);
+    snprintf(why, sizeof why, " (a resource id: its %s moved)", what);
+    rewrite_under(rl, part, pat, rep, why);
+}
+
 static void move_group(relocate *rl, json_node *part, const char *old, const char *new_value)
 {
-    member_equal(rl, part, "resourceGroup", old, new_value, " (the endpoint's resource moved)");
-    char pat[256], rep[160];
-    snprintf(pat, sizeof pat, "(?i)(/resourceGroups/)\\Q%s\\E(?=/|$)", old);
-    snprintf(rep, sizeof rep, "${1}%s", new_value);
-    rewrite_under(rl, part, pat, rep, " (a resource id: its resource group moved)");
+    move_segment(rl, part, "resourceGroup", "resourceGroups", "resource group", old, new_value);
 }
 
 static void move_subscription(relocate *rl, json_node *part, const char *old, const char *new_value)
 {
-    member_equal(rl, part, "subscriptionId", old, new_value, " (the endpoint's resource moved)");
-    char pat[256], rep[160];
-    snprintf(pat, sizeof pat, "(?i)(/subscriptions/)\\Q%s\\E(?=/|$)", old);
-    snprintf(rep, sizeof rep, "${1}%s", new_value);
-    rewrite_under(rl, part, pat, rep, " (a resource id: its subscription moved)");
+    move_segment(rl, part, "subscriptionId", "subscriptions", "subscription", old, new_value);
 }
 
 static void rename_resource(relocate *rl, json_node *part, const char *old, const char *new_value)

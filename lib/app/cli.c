@@ -65,7 +65,9 @@ static void print_opt(const char *long_name, char short_name, const char *arg, c
         snprintf(left, sizeof left, "    --%s%s%s", long_name, arg ? " " : "", arg ? arg : "");
     else
         snprintf(left, sizeof left, "-%c%s%s", short_name, arg ? " " : "", arg ? arg : "");
-    printf("  %-26s %s\n", left, help);
+    /* At least two spaces between an option and its help, also when the option is long:
+     * the completion generator (tools/completion.sh) reads the column by them. */
+    printf("  %-26s %s%s\n", left, strlen(left) >= 26 ? " " : "", help);
 }
 
 static void print_help(const cli_spec *s)
