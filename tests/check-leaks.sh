@@ -138,6 +138,21 @@ for f in template.json broken.json in.json; do
         no_leak "dry-run stdout" out
     done
 done
+for f in template.json broken.json; do
+    for fmt in text json sarif github; do
+        run "tmpl-scrub --format $fmt $f" "$BIN/tmpl-scrub" -o "$W/scrubbed-$fmt.json" --format "$fmt" "$f"
+        no_leak stderr err
+        no_leak stdout out
+        [ -f "$W/scrubbed-$fmt.json" ] && no_leak "the scrubbed template" "$W/scrubbed-$fmt.json"
+        run "tmpl-scrub --check --format $fmt $f" "$BIN/tmpl-scrub" --check --format "$fmt" "$f"
+        no_leak stderr err
+        no_leak stdout out
+        run "tmpl-relocate -n --format $fmt $f" "$BIN/tmpl-relocate" -n --format "$fmt" --location northeurope \
+            --name hub-moved --rename-resource ns=ns2 --add-consumer-group asa "$f"
+        no_leak stderr err
+        no_leak "dry-run stdout" out
+    done
+done
 # tmpl-inject-keys holds keys by design: none may reach a message, a report or a dry run.
 "$BIN/tmpl-scrub" template.json > scrubbed.json 2>/dev/null
 printf 'eh: kZZLEAK13abc\nst: "DefaultEndpointsProtocol=https;AccountName=a;AccountKey=kZZLEAK14"\nunknown: kZZLEAK15\n' > keys.yaml
@@ -168,6 +183,20 @@ for name in "esc${ESC}[31mred" "bel${BEL}" "cr${CR}over" "csi${CSI}2J" "bad${BAD
         *)
             check "$run_name: report without control characters" no_controls out ;;
         esac
+        # the template tools: a hub, an endpoint and a route named with the character
+        printf '{"$schema": "https://schema.management.azure.com/schemas/2019-04-01/deploymentTemplate.json#", "contentVersion": "1.0.0.0", "resources": [{"type": "Microsoft.Devices/IotHubs", "apiVersion": "2023-06-30", "name": "h%s", "location": "l%s", "sku": {"name": "S1"}, "properties": {"routing": {"endpoints": {"eventHubs": [{"name": "e%s", "resourceGroup": "g%s", "connectionString": "Endpoint=sb://n%s/;SharedAccessKey=****"}]}, "routes": [{"name": "r", "source": "DeviceMessages", "endpointNames": ["x%s"], "isEnabled": true}]}}}]}\n' \
+            "$name" "$name" "$name" "$name" "$name" "$name" > "$name.t.json"
+        for tool in endpoint-audit tmpl-scrub tmpl-relocate tmpl-inject-keys; do
+            case $tool in
+            tmpl-relocate) set -- -n --name "n$name" --location "l$name" ;;
+            tmpl-inject-keys) set -- -n --keys-env "K" ;;
+            tmpl-scrub) set -- -n ;;
+            *) set -- ;;
+            esac
+            run "$tool --format $fmt (control characters)" "$BIN/$tool" "$@" --format "$fmt" "$name.t.json"
+            check "$run_name: stderr without control characters" no_controls err
+            [ "$fmt" = text ] && [ "$tool" = endpoint-audit ] && check "$run_name: table without control characters" no_controls out
+        done
         for tool in menderconf-dual tmpl-apply; do
             if [ "$tool" = tmpl-apply ]; then
                 set -- -r "$name.yaml" -n
