@@ -357,7 +357,9 @@ static int finish(pipeline *p, int status)
     bool report_on_stdout = !doc_on_stdout && (p->c.format != FMT_TEXT || p->t->mode == TOOL_REPORT);
     if (p->d.n || p->c.format != FMT_TEXT || ro.preamble) {
         int err = report_write_fd(&p->d, &ro, report_on_stdout ? 1 : 2);
-        if (err && report_on_stdout && status == EXIT_OK)
+        /* A report that could not be written is the failure to tell: the findings it held
+         * are lost, so their exit code would mislead. */
+        if (err && report_on_stdout)
             status = EXIT_IO;
     }
     buf_free(&described);
