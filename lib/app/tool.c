@@ -359,8 +359,10 @@ static int finish(pipeline *p, int status)
         int err = report_write_fd(&p->d, &ro, report_on_stdout ? 1 : 2);
         /* A report that could not be written is the failure to tell: the findings it held
          * are lost, so their exit code would mislead. */
-        if (err && report_on_stdout)
+        if (err && report_on_stdout) {
+            fprintf(stderr, "%s: error: cannot write the report: %s [io-write]\n", p->t->prog, strerror(err));
             status = EXIT_IO;
+        }
     }
     buf_free(&described);
     if (status == EXIT_OK && p->t->write_extra && !p->c.dry_run) {
