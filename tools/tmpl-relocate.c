@@ -258,16 +258,19 @@ static void free_patterns(void)
     }
 }
 
-/* Replaces pattern (with OLD in it) by repl in string node n; returns true when it did. */
-static bool rewrite(relocate *rl, json_node *n, const char *pattern, const char *repl, const char *why)
+/* pattern -> repl applied to s[0..n) into out; true when that changed the text. */
+static bool replaced(const char *pattern, const char *s, size_t n, const char *repl, buf *out)
 {
     rx_error err;
     rx *re = pattern_rx(pattern);
-    if (!re)
-        return false;
+    return re && rx_replace(re, s, n, repl, strlen(repl), out, &err) > 0 && (out->len != n || memcmp(out->data, s, n));
+}
+
+/* Replaces pattern (with OLD in it) by repl in string node n; returns true when it did. */
+static bool rewrite(relocate *rl, json_node *n, const char *pattern, const char *repl, const char *why)
+{
     buf out = BUF_INIT;
-    long count = rx_replace(re, n->p, n->n, repl, strlen(repl), &out, &err);
-    bool changed = count > 0 && (out.len != n->n || memcmp(out.data, n->p, n->n));
+    bool changed = replaced(pattern, n->p, n->n, repl, &out);
     if (changed) {
         char *p = path_of(rl, n);
         note(rl, n, "%s %s%s", did(rl, "change", "changed"), p, why);
@@ -570,11 +573,8 @@ static void rewrite_under(relocate *rl, json_node *n, const char *pattern, const
         return;
     for (json_node *k = json_first(n); k; k = k->next) {
         if (n->type == JSON_OBJECT) {
-            rx_error err;
-            rx *re = pattern_rx(pattern);
             buf out = BUF_INIT;
-            if (re && rx_replace(re, k->key, k->key_len, repl, strlen(repl), &out, &err) > 0 &&
-                (out.len != k->key_len || memcmp(out.data, k->key, k->key_len))) {
+            if (replaced(pattern, k->key, k->key_len, repl, &out)) {
                 char *p = path_of(rl, k);
                 note(rl, k, "%s the member name %s%s", did(rl, "rename", "renamed"), p, why);
                 free(p);
