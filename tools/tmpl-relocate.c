@@ -258,6 +258,15 @@ static void free_patterns(void)
     }
 }
 
+/* Notes a change at n ("changed $['a'] (why)") and counts it. */
+static void said(relocate *rl, const json_node *n, const char *now, const char *past, const char *what, const char *why)
+{
+    char *p = path_of(rl, n);
+    note(rl, n, "%s %s%s%s", did(rl, now, past), what, p, why);
+    free(p);
+    engine_count_change(rl->c);
+}
+
 /* pattern -> repl applied to s[0..n) into out; true when that changed the text. */
 static bool replaced(const char *pattern, const char *s, size_t n, const char *repl, buf *out)
 {
@@ -272,11 +281,8 @@ static bool rewrite(relocate *rl, json_node *n, const char *pattern, const char 
     buf out = BUF_INIT;
     bool changed = replaced(pattern, n->p, n->n, repl, &out);
     if (changed) {
-        char *p = path_of(rl, n);
-        note(rl, n, "%s %s%s", did(rl, "change", "changed"), p, why);
-        free(p);
+        said(rl, n, "change", "changed", "", why);
         json_set_string(rl->c->doc, n, out.data, out.len);
-        engine_count_change(rl->c);
     }
     buf_free(&out);
     return changed;
@@ -575,11 +581,8 @@ static void rewrite_under(relocate *rl, json_node *n, const char *pattern, const
         if (n->type == JSON_OBJECT) {
             buf out = BUF_INIT;
             if (replaced(pattern, k->key, k->key_len, repl, &out)) {
-                char *p = path_of(rl, k);
-                note(rl, k, "%s the member name %s%s", did(rl, "rename", "renamed"), p, why);
-                free(p);
+                said(rl, k, "rename", "renamed", "the member name ", why);
                 json_rename(rl->c->doc, k, out.data, out.len);
-                engine_count_change(rl->c);
             }
             buf_free(&out);
         }
