@@ -178,13 +178,23 @@ differential: deps test-deps
 # ASan and UBSan, seeded from testdata/; each runs FUZZ_SECONDS.
 FUZZ_SECONDS ?= 60
 FUZZ_LIB     := $(filter lib/base/% lib/json/%,$(LIB_SRC))
+# The template tools' harness runs them whole: every layer, the compiled-in rules, and the
+# tools' own files without main() (TK_SPEC_ONLY); PCRE2 and libyaml as shared libraries, so
+# that ASan sees into them through their calls.
+FUZZ_TOOLS   := endpoint-audit tmpl-scrub tmpl-relocate tmpl-inject-keys
+FUZZ_TOOLS_LIB = $(LIB_SRC) $(B)/gen/embedded.c -DTK_SPEC_ONLY $(FUZZ_TOOLS:%=tools/%.c)
 fuzz: deps
 	@command -v clang >/dev/null || { echo "fuzz: clang is missing (apt-get install clang)"; exit 5; }
 	@mkdir -p $(B)/fuzz/corpus
 	@find testdata -name '*.json' -size -20k | while read -r f; do cp "$$f" "$(B)/fuzz/corpus/$$(echo "$$f" | tr '/ ' '__')"; done
+	@$(MAKE) --no-print-directory $(B)/gen/embedded.c
 	@for h in tests/fuzz/fuzz_*.c; do n=$$(basename $$h .c); \
+	    case $$n in \
+	    fuzz_template_tools) extra="$(FUZZ_TOOLS_LIB) -lyaml -lpcre2-8 -lm" ;; \
+	    *) extra="$(FUZZ_LIB)" ;; \
+	    esac; \
 	    clang -O1 -g -fsanitize=fuzzer,address,undefined -std=c11 -D_POSIX_C_SOURCE=200809L -D_DEFAULT_SOURCE -Ilib \
-	        $$h $(FUZZ_LIB) -o $(B)/fuzz/$$n || exit 1; \
+	        -DTMPLKIT_VERSION='"$(VERSION)"' $$h $$extra -o $(B)/fuzz/$$n || exit 1; \
 	    echo "fuzz: $$n for $(FUZZ_SECONDS) s"; \
 	    $(B)/fuzz/$$n -max_total_time=$(FUZZ_SECONDS) -max_len=4096 $(B)/fuzz/corpus 2>&1 | tail -1 || exit 1; \
 	done
