@@ -196,7 +196,9 @@ fuzz: deps
 	    clang -O1 -g -fsanitize=fuzzer,address,undefined -std=c11 -D_POSIX_C_SOURCE=200809L -D_DEFAULT_SOURCE -Ilib \
 	        -DTMPLKIT_VERSION='"$(VERSION)"' $$h $$extra -o $(B)/fuzz/$$n || exit 1; \
 	    echo "fuzz: $$n for $(FUZZ_SECONDS) s"; \
-	    $(B)/fuzz/$$n -max_total_time=$(FUZZ_SECONDS) -max_len=4096 $(B)/fuzz/corpus 2>&1 | tail -1 || exit 1; \
+	    $(B)/fuzz/$$n -max_total_time=$(FUZZ_SECONDS) -max_len=4096 $(B)/fuzz/corpus > $(B)/fuzz/$$n.log 2>&1; \
+	    rc=$$?; tail -1 $(B)/fuzz/$$n.log; \
+	    [ $$rc = 0 ] || { echo "fuzz: $$n found a failure (exit $$rc):"; tail -40 $(B)/fuzz/$$n.log; exit 1; }; \
 	done
 
 check: deps test-deps

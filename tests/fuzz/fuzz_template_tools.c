@@ -31,6 +31,12 @@ static char dir[64], in_path[96], out_path[96], again_path[96];
 int LLVMFuzzerInitialize(int *argc, char ***argv);
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 
+static void clean_up(void)
+{
+    unlink(in_path), unlink(out_path), unlink(again_path);
+    rmdir(dir);
+}
+
 int LLVMFuzzerInitialize(int *argc, char ***argv)
 {
     (void)argc, (void)argv;
@@ -40,6 +46,7 @@ int LLVMFuzzerInitialize(int *argc, char ***argv)
     snprintf(in_path, sizeof in_path, "%s/in.json", dir);
     snprintf(out_path, sizeof out_path, "%s/out.json", dir);
     snprintf(again_path, sizeof again_path, "%s/again.json", dir);
+    atexit(clean_up);
     /* The tools report on stdout and stderr: keep libFuzzer's own output readable. */
     int null = open("/dev/null", O_WRONLY);
     dup2(null, 1);
