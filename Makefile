@@ -186,12 +186,14 @@ FUZZ_TOOLS_LIB = $(LIB_SRC) $(B)/gen/embedded.c -DTK_SPEC_ONLY $(FUZZ_TOOLS:%=to
 fuzz: deps
 	@command -v clang >/dev/null || { echo "fuzz: clang is missing (apt-get install clang)"; exit 5; }
 	@mkdir -p $(B)/fuzz/corpus
-	@find testdata -name '*.json' -size -20k | while read -r f; do cp "$$f" "$(B)/fuzz/corpus/$$(echo "$$f" | tr '/ ' '__')"; done
+	@find testdata rules tests/engine -name '*.json' -size -20k -o -name '*.yaml' -size -20k | while read -r f; do \
+	    cp "$$f" "$(B)/fuzz/corpus/$$(echo "$$f" | tr '/ ' '__')"; done
 	@$(MAKE) --no-print-directory $(B)/gen/embedded.c
 	@for h in tests/fuzz/fuzz_*.c; do n=$$(basename $$h .c); \
 	    case $$n in \
+	    fuzz_json_edit) extra="$(FUZZ_LIB)" ;; \
 	    fuzz_template_tools) extra="$(FUZZ_TOOLS_LIB) -lyaml -lpcre2-8 -lm" ;; \
-	    *) extra="$(FUZZ_LIB)" ;; \
+	    *) extra="$(LIB_SRC) $(B)/gen/embedded.c -lyaml -lpcre2-8 -lm" ;; \
 	    esac; \
 	    clang -O1 -g -fsanitize=fuzzer,address,undefined -std=c11 -D_POSIX_C_SOURCE=200809L -D_DEFAULT_SOURCE -Ilib \
 	        -DTMPLKIT_VERSION='"$(VERSION)"' $$h $$extra -o $(B)/fuzz/$$n || exit 1; \
