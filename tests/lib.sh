@@ -2,7 +2,7 @@
 # Each runner appends "PASSED FAILED SKIPPED" lines to $COUNTS when it is set.
 : "${B:=build}"
 TOP=$(cd "$(dirname "$0")" && while [ ! -f Makefile ] && [ "$(pwd)" != / ]; do cd ..; done && pwd)
-BIN="$TOP/$B/bin"
+: "${BIN:=$TOP/$B/bin}"    # a caller may give other binaries (run-valgrind.sh: wrapped ones)
 record() {  # record PASSED FAILED SKIPPED
     [ -n "${COUNTS:-}" ] && echo "$1 $2 $3" >> "$COUNTS"
     return 0

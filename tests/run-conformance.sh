@@ -13,7 +13,11 @@ run_suite() {  # run_suite NAME PATH COMMAND...
         record 0 0 1
         return
     fi
-    out=$("$@" "$path")
+    if [ "${VALGRIND:-}" = 1 ]; then
+        out=$(valgrind -q --error-exitcode=99 --leak-check=full --errors-for-leak-kinds=definite "$@" "$path")
+    else
+        out=$("$@" "$path")
+    fi
     rc=$?
     echo "$out"
     line=$(echo "$out" | tail -n 1)
