@@ -276,3 +276,22 @@ if command -v jq >/dev/null; then
     awk -v a="${rl%% *}" -v b="${ik%% *}" -v ja="${jr%% *}" -v jb="${ji%% *}" -v c="${ct%% *}" 'BEGIN {
         printf "  tmpl-relocate: %.1fx faster than jq, %.0fx cat;  tmpl-inject-keys: %.1fx faster than jq, %.0fx cat\n", ja / a, a / c, jb / b, b / c }'
 fi
+
+echo
+echo "(j) peak RSS against input size: small members, an array of zeros, the ARM document (target <= 2.5x)"
+# rss LABEL FILE CMD...: the fastest run's peak RSS as a ratio to FILE's size.
+rss() {
+    label=$1 file=$2
+    shift 2
+    r=$(best "$file" /dev/null "$@")
+    awk -v l="$label" -v r="${r#* }" -v s="$(wc -c < "$file")" 'BEGIN {
+        printf "  %-52s %8.1f MB input %8.1f MB RSS  (%.2fx input)\n", l, s / 1e6, r / 1024, r * 1024 / s }'
+}
+members=$((BENCH_MB * 1000000 / 15))
+awk -v n="$members" 'BEGIN { printf "{"; for (i = 0; i < n; i++) printf "%s\"m%d\": %d", i ? ", " : "", i, i % 10; print "}" }' > "$W/members.json"
+awk -v n="$((BENCH_MB * 1000000 / 3))" 'BEGIN { printf "["; for (i = 0; i < n; i++) printf "%s0", i ? ", " : ""; print "]" }' > "$W/zeros.json"
+for f in members zeros big; do
+    rss "config-validate --kind json, $f" "$W/$f.json" "$BIN/config-validate" --kind json -q "$W/$f.json"
+    rss "tmpl-apply, no rules (parse, validate, write), $f" "$W/$f.json" "$BIN/tmpl-apply" -r "$TOP/tests/bench/empty.yaml" "$W/$f.json"
+done
+rss "config-validate (arm-template), big" "$W/big.json" "$BIN/config-validate" -q "$W/big.json"
