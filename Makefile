@@ -181,15 +181,19 @@ FUZZ_LIB     := $(filter lib/base/% lib/json/%,$(LIB_SRC))
 # The template tools' harness runs them whole: every layer, the compiled-in rules, and the
 # tools' own files without main() (TK_SPEC_ONLY); PCRE2 and libyaml as shared libraries, so
 # that ASan sees into them through their calls.
-FUZZ_TOOLS   := endpoint-audit tmpl-scrub tmpl-relocate tmpl-inject-keys
+FUZZ_TOOLS   := endpoint-audit tmpl-scrub tmpl-relocate tmpl-inject-keys menderconf-dual menderconf-final
 FUZZ_TOOLS_LIB = $(LIB_SRC) $(B)/gen/embedded.c -DTK_SPEC_ONLY $(FUZZ_TOOLS:%=tools/%.c)
 fuzz: deps
 	@command -v clang >/dev/null || { echo "fuzz: clang is missing (apt-get install clang)"; exit 5; }
 	@mkdir -p $(B)/fuzz/corpus
 	@find testdata rules tests/engine -name '*.json' -size -20k -o -name '*.yaml' -size -20k | while read -r f; do \
 	    cp "$$f" "$(B)/fuzz/corpus/$$(echo "$$f" | tr '/ ' '__')"; done
+	@if [ -d "$(CONFORMANCE)/JSONTestSuite/test_parsing" ]; then \
+	    cp "$(CONFORMANCE)"/JSONTestSuite/test_parsing/y_*.json $(B)/fuzz/corpus/ 2>/dev/null; \
+	    cp "$(CONFORMANCE)"/JSONTestSuite/test_parsing/n_*.json $(B)/fuzz/corpus/ 2>/dev/null; true; fi
 	@$(MAKE) --no-print-directory $(B)/gen/embedded.c
 	@for h in tests/fuzz/fuzz_*.c; do n=$$(basename $$h .c); \
+	    case $$n in fuzz_jsonpath) dict=jsonpath ;; fuzz_rules) dict=yaml ;; *) dict=json ;; esac; \
 	    case $$n in \
 	    fuzz_json_edit) extra="$(FUZZ_LIB)" ;; \
 	    fuzz_template_tools) extra="$(FUZZ_TOOLS_LIB) -lyaml -lpcre2-8 -lm" ;; \
@@ -198,7 +202,8 @@ fuzz: deps
 	    clang -O1 -g -fsanitize=fuzzer,address,undefined -std=c11 -D_POSIX_C_SOURCE=200809L -D_DEFAULT_SOURCE -Ilib \
 	        -DTMPLKIT_VERSION='"$(VERSION)"' $$h $$extra -o $(B)/fuzz/$$n || exit 1; \
 	    echo "fuzz: $$n for $(FUZZ_SECONDS) s"; \
-	    $(B)/fuzz/$$n -max_total_time=$(FUZZ_SECONDS) -max_len=4096 $(B)/fuzz/corpus > $(B)/fuzz/$$n.log 2>&1; \
+	    $(B)/fuzz/$$n -max_total_time=$(FUZZ_SECONDS) -max_len=4096 -dict=tests/fuzz/$$dict.dict $(B)/fuzz/corpus \
+	        > $(B)/fuzz/$$n.log 2>&1; \
 	    rc=$$?; tail -1 $(B)/fuzz/$$n.log; \
 	    [ $$rc = 0 ] || { echo "fuzz: $$n found a failure (exit $$rc):"; tail -40 $(B)/fuzz/$$n.log; exit 1; }; \
 	done

@@ -1,11 +1,12 @@
-/* libFuzzer harness: the four IoT Hub template tools on arbitrary input, each with its
- * compiled-in rules, run as their main() runs them (tool_main). For any input:
+/* libFuzzer harness: the four IoT Hub template tools and the two Mender config filters on
+ * arbitrary input, each with its compiled-in rules, run as their main() runs them
+ * (tool_main). For any input:
  *   - no tool crashes, hangs or trips ASan/UBSan (PCRE2 is linked as a shared library
  *     here, so an over-read inside pcre2_match shows too);
- *   - a tool that exits 0 wrote a document the validator accepts as an ARM template
- *     (what the tool's output contract tolerates aside);
- *   - tmpl-scrub, tmpl-relocate and tmpl-inject-keys are idempotent: run again on their
- *     own output, they exit 0 and write it byte for byte.
+ *   - a tool that exits 0 wrote a document the validator accepts as its kind (what the
+ *     tool's output contract tolerates aside);
+ *   - the filters (all but endpoint-audit) are idempotent: run again on their own
+ *     output, they exit 0 and write it byte for byte.
  * The tools come from their files under tools/, compiled with TK_SPEC_ONLY (their specs,
  * no main()).
  * Build and run: make fuzz FUZZ_SECONDS=N. */
@@ -25,6 +26,8 @@ extern const tool_spec *const tool_spec_endpoint_audit;
 extern const tool_spec *const tool_spec_tmpl_scrub;
 extern const tool_spec *const tool_spec_tmpl_relocate;
 extern const tool_spec *const tool_spec_tmpl_inject_keys;
+extern const tool_spec *const tool_spec_menderconf_dual;
+extern const tool_spec *const tool_spec_menderconf_final;
 
 static char dir[64], in_path[96], out_path[96], again_path[96];
 
@@ -87,21 +90,21 @@ static int run(const tool_spec *t, const char *const *args, const char *input, c
 /* The document the tool wrote passes the validator at review, but for the rule ids its
  * output contract leaves to a later tool (keys, and a region --allow-unknown-region
  * accepted; none of the runs here asks for one). */
-static void check_valid(const char *path)
+static void check_valid(const char *path, config_kind kind)
 {
     buf b = BUF_INIT;
     if (io_read_all(path, &b))
         abort();
     diag_list d = {0};
     int status = 0;
-    validate_opts vo = {KIND_ARM, "review", NULL, NULL, NULL, 0};
+    validate_opts vo = {kind, "review", NULL, NULL, NULL, 0};
     validator *v = validator_new(&vo, &d, &status);
-    validator_check_buffer(v, b.data, b.len, "out.json", KIND_ARM, &d);
+    validator_check_buffer(v, b.data, b.len, "out.json", kind, &d);
     for (size_t i = 0; i < d.n; i++) {
         const char *r = d.v[i].rule;
         if (d.v[i].sev == SEV_ERROR && strcmp(r, "arm-plaintext-key") && strcmp(r, "arm-plaintext-sas") &&
             strcmp(r, "arm-plaintext-cosmos-key") && strcmp(r, "arm-key-shaped-string") &&
-            strcmp(r, "arm-masked-key-deploy")) {
+            strcmp(r, "arm-masked-key-deploy") && strcmp(r, "mender-no-server")) {
             fprintf(stderr, "a tool wrote a document the validator rejects: [%s] %s\n", r, d.v[i].message);
             abort();
         }
@@ -136,19 +139,28 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
     static const char *const scrub[] = {NULL};
     static const char *const relocate[] = {"--location", "westeurope", "--partitions", "4", "--sku", "S1", NULL};
     static const char *const inject[] = {"--keys-env", "TMPLKIT_FUZZ", "--allow-missing", NULL};
+    static const char *const mender[] = {"--new", "https://eu.hosted.mender.io", NULL};
     if (run(tool_spec_endpoint_audit, audit, in_path, out_path) == 0 && access(out_path, F_OK) == 0)
-        check_valid(out_path);
+        check_valid(out_path, KIND_ARM);
     if (run(tool_spec_tmpl_scrub, scrub, in_path, out_path) == 0) {
-        check_valid(out_path);
+        check_valid(out_path, KIND_ARM);
         check_idempotent(tool_spec_tmpl_scrub, scrub);
     }
     if (run(tool_spec_tmpl_relocate, relocate, in_path, out_path) == 0) {
-        check_valid(out_path);
+        check_valid(out_path, KIND_ARM);
         check_idempotent(tool_spec_tmpl_relocate, relocate);
     }
     if (run(tool_spec_tmpl_inject_keys, inject, in_path, out_path) == 0) {
-        check_valid(out_path);
+        check_valid(out_path, KIND_ARM);
         check_idempotent(tool_spec_tmpl_inject_keys, inject);
+    }
+    if (run(tool_spec_menderconf_dual, mender, in_path, out_path) == 0) {
+        check_valid(out_path, KIND_MENDER);
+        check_idempotent(tool_spec_menderconf_dual, mender);
+    }
+    if (run(tool_spec_menderconf_final, mender, in_path, out_path) == 0) {
+        check_valid(out_path, KIND_MENDER);
+        check_idempotent(tool_spec_menderconf_final, mender);
     }
     return 0;
 }
