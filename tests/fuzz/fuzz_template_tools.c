@@ -140,27 +140,26 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
     static const char *const relocate[] = {"--location", "westeurope", "--partitions", "4", "--sku", "S1", NULL};
     static const char *const inject[] = {"--keys-env", "TMPLKIT_FUZZ", "--allow-missing", NULL};
     static const char *const mender[] = {"--new", "https://eu.hosted.mender.io", NULL};
-    if (run(tool_spec_endpoint_audit, audit, in_path, out_path) == 0 && access(out_path, F_OK) == 0)
-        check_valid(out_path, KIND_ARM);
-    if (run(tool_spec_tmpl_scrub, scrub, in_path, out_path) == 0) {
-        check_valid(out_path, KIND_ARM);
-        check_idempotent(tool_spec_tmpl_scrub, scrub);
-    }
-    if (run(tool_spec_tmpl_relocate, relocate, in_path, out_path) == 0) {
-        check_valid(out_path, KIND_ARM);
-        check_idempotent(tool_spec_tmpl_relocate, relocate);
-    }
-    if (run(tool_spec_tmpl_inject_keys, inject, in_path, out_path) == 0) {
-        check_valid(out_path, KIND_ARM);
-        check_idempotent(tool_spec_tmpl_inject_keys, inject);
-    }
-    if (run(tool_spec_menderconf_dual, mender, in_path, out_path) == 0) {
-        check_valid(out_path, KIND_MENDER);
-        check_idempotent(tool_spec_menderconf_dual, mender);
-    }
-    if (run(tool_spec_menderconf_final, mender, in_path, out_path) == 0) {
-        check_valid(out_path, KIND_MENDER);
-        check_idempotent(tool_spec_menderconf_final, mender);
+    /* each tool, the kind of what it writes, and whether it is a filter (idempotent) */
+    const struct {
+        const tool_spec *spec;
+        const char *const *args;
+        config_kind kind;
+        bool filter;
+    } runs[] = {
+        {tool_spec_endpoint_audit, audit, KIND_ARM, false},
+        {tool_spec_tmpl_scrub, scrub, KIND_ARM, true},
+        {tool_spec_tmpl_relocate, relocate, KIND_ARM, true},
+        {tool_spec_tmpl_inject_keys, inject, KIND_ARM, true},
+        {tool_spec_menderconf_dual, mender, KIND_MENDER, true},
+        {tool_spec_menderconf_final, mender, KIND_MENDER, true},
+    };
+    for (size_t i = 0; i < sizeof runs / sizeof *runs; i++) {
+        if (run(runs[i].spec, runs[i].args, in_path, out_path) != 0 || access(out_path, F_OK) != 0)
+            continue;
+        check_valid(out_path, runs[i].kind);
+        if (runs[i].filter)
+            check_idempotent(runs[i].spec, runs[i].args);
     }
     return 0;
 }
