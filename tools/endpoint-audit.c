@@ -56,11 +56,6 @@ static char *quoted_node(const json_node *n)
     return n && n->type == JSON_STRING ? quoted(n->p, n->n) : xstrdup("-");
 }
 
-static bool same(const char *a, size_t an, const char *b, size_t bn)
-{
-    return an == bn && ascii_ieq(a, b, an);
-}
-
 static bool is_expression(const json_node *n)
 {
     return n && n->type == JSON_STRING && arm_is_expression(n->p, n->n);
@@ -171,7 +166,7 @@ static bool names_it(const hub_view *h, const json_node *names, const char *name
     for (const json_node *n = names && names->type == JSON_ARRAY ? json_first(names) : NULL; n; n = n->next) {
         const char *from;
         const json_node *lit = resolved_name(h->scope, n, &from);
-        if (lit && same(lit->p, lit->n, name, len))
+        if (lit && ascii_same(lit->p, lit->n, name, len))
             return true;
     }
     return false;
@@ -206,7 +201,7 @@ static void check_targets(const hub_view *h, const json_node *holder, const char
     for (json_node *n = names && names->type == JSON_ARRAY ? json_first(names) : NULL; n; n = n->next) {
         const char *from;
         const json_node *lit = resolved_name(h->scope, n, &from);
-        if (!lit || same(lit->p, lit->n, "events", 6))
+        if (!lit || ascii_same(lit->p, lit->n, "events", 6))
             continue;
         /* this hub's rows only: the ones added since it was started */
         char *q = quoted(lit->p, lit->n);
@@ -307,7 +302,7 @@ static void audit_file_upload(hub_view *h, const json_node *props)
 static const json_node *array_label(const json_node *arrays, const json_node *arr)
 {
     for (json_node *m = arrays && arrays->type == JSON_OBJECT ? json_first(arrays) : NULL; m; m = m->next)
-        if (same(m->key, m->key_len, arr->key, arr->key_len) && m->type == JSON_STRING)
+        if (ascii_same(m->key, m->key_len, arr->key, arr->key_len) && m->type == JSON_STRING)
             return m;
     return NULL;
 }

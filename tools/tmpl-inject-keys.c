@@ -43,11 +43,6 @@ typedef struct inject {
     size_t missing, errors;
 } inject;
 
-static bool same(const char *a, size_t an, const char *b, size_t bn)
-{
-    return an == bn && ascii_ieq(a, b, an);
-}
-
 /* ---------------------------------------------------------------- the keys given */
 
 static void key_file_problem(inject *k, severity sev, size_t at, const char *fmt, const char *what)
@@ -104,7 +99,7 @@ static int load_key_file(inject *k, const char *path, json_doc **doc, char **tex
         quote_name(&q, m->key, m->key_len, 60);
         bool ok = m->type == JSON_STRING ? usable_text(m->p, m->n) : m->type == JSON_OBJECT;
         for (const json_node *f = m->type == JSON_OBJECT ? json_first(m) : NULL; f && ok; f = f->next)
-            ok = (same(f->key, f->key_len, "primaryKey", 10) || same(f->key, f->key_len, "secondaryKey", 12)) &&
+            ok = (ascii_same(f->key, f->key_len, "primaryKey", 10) || ascii_same(f->key, f->key_len, "secondaryKey", 12)) &&
                  f->type == JSON_STRING && usable_text(f->p, f->n);
         if (!ok)
             key_file_problem(k, SEV_ERROR, m->start,
@@ -126,7 +121,7 @@ static const char *from_env(inject *k, const char *name, size_t n)
         return NULL;
     buf v = BUF_INIT;
     buf_printf(&v, "%s_", k->env_prefix);
-    if (same(name, n, "$fileUpload", 11)) {
+    if (ascii_same(name, n, "$fileUpload", 11)) {
         buf_puts(&v, "FILEUPLOAD");
     } else {
         for (size_t i = 0; i < n; i++)
@@ -141,7 +136,7 @@ static const char *from_env(inject *k, const char *name, size_t n)
 static given *given_for(inject *k, const char *name, size_t n)
 {
     for (size_t i = 0; i < k->ng; i++)
-        if (same(k->g[i].name, strlen(k->g[i].name), name, n)) {
+        if (ascii_same(k->g[i].name, strlen(k->g[i].name), name, n)) {
             k->g[i].used = true;
             return &k->g[i];
         }
@@ -259,7 +254,7 @@ static bool same_target(inject *k, const json_node *ep, const json_node *cs, con
     json_node *ent = arm_member(ep, "entityPath");
     if (!e1 && ent && ent->type == JSON_STRING)
         e1 = ent->p, l1 = ent->n;
-    bool entity_ok = !e1 || !e2 || same(e1, l1, e2, l2);
+    bool entity_ok = !e1 || !e2 || ascii_same(e1, l1, e2, l2);
     if (!ok) {
         buf q1 = BUF_INIT, q2 = BUF_INIT;
         quote_into(&q1, a.data ? a.data : "", a.len, 80);

@@ -37,11 +37,6 @@ typedef struct relocate {
     int status;
 } relocate;
 
-static bool same(const char *a, size_t an, const char *b, size_t bn)
-{
-    return an == bn && ascii_ieq(a, b, an);
-}
-
 static const char *arg_text(const relocate *rl, const char *name, char *dst, size_t cap)
 {
     json_node *v = json_get(rl->args, name, strlen(name));
@@ -297,13 +292,13 @@ typedef struct rename_ctx {
 
 static bool in_depends_on(const json_node *n)
 {
-    return n->parent && n->parent->type == JSON_ARRAY && n->parent->key && same(n->parent->key, n->parent->key_len, "dependsOn", 9);
+    return n->parent && n->parent->type == JSON_ARRAY && n->parent->key && ascii_same(n->parent->key, n->parent->key_len, "dependsOn", 9);
 }
 
 /* A name member of a resource under the hub's type ("HUB/events/GROUP", "HUB/cert"). */
 static bool child_name(const rename_ctx *r, const json_node *n)
 {
-    if (!n->key || !same(n->key, n->key_len, "name", 4) || !n->parent)
+    if (!n->key || !ascii_same(n->key, n->key_len, "name", 4) || !n->parent)
         return false;
     json_node *type = arm_member(n->parent, "type");
     size_t tl = strlen(r->hub_type);
@@ -382,7 +377,7 @@ static void relocate_name(relocate *rl, const char *new_name)
         return;
     }
     char *old = xstrndup(lit->p, lit->n);
-    if (same(old, strlen(old), new_name, strlen(new_name))) {
+    if (ascii_same(old, strlen(old), new_name, strlen(new_name))) {
         free(old);
         return;
     }
@@ -633,7 +628,7 @@ static void member_equal(relocate *rl, json_node *obj, const char *member, const
                          const char *why)
 {
     json_node *m = arm_member(obj, member);
-    if (m && m->type == JSON_STRING && same(m->p, m->n, old, strlen(old)))
+    if (m && m->type == JSON_STRING && ascii_same(m->p, m->n, old, strlen(old)))
         set_string(rl, m, new_value, why);
 }
 
@@ -799,12 +794,12 @@ static void relocate_groups(relocate *rl, const char *list)
         for (size_t i = 0; i < rl->ngroups && !dup; i++) {
             const char *s;
             size_t sn;
-            dup = group_name(rl, &rl->groups[i], &s, &sn) && same(s, sn, p, n);
+            dup = group_name(rl, &rl->groups[i], &s, &sn) && ascii_same(s, sn, p, n);
         }
         for (const char *o = list; o < p && !dup; ) {   /* given twice */
             const char *c2 = strchr(o, ',');
             size_t on = c2 ? (size_t)(c2 - o) : strlen(o);
-            dup = same(o, on, p, n);
+            dup = ascii_same(o, on, p, n);
             o += on + 1;
         }
         if (!re || rx_match(re, p, n) != RX_MATCH)

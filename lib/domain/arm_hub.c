@@ -48,11 +48,6 @@ typedef struct hubs {
     size_t ngroups;
 } hubs;
 
-static bool same(const char *a, size_t an, const char *b, size_t bn)
-{
-    return an == bn && ascii_ieq(a, b, an);
-}
-
 static int name_cmp(const char *a, size_t an, const char *b, size_t bn)
 {
     for (size_t i = 0; i < an && i < bn; i++) {
@@ -122,7 +117,7 @@ static long max_units(const char *sku, size_t n)
         {"F1", 1}, {"B1", 200}, {"B2", 200}, {"S1", 200}, {"S2", 200}, {"B3", 10}, {"S3", 10},
     };
     for (size_t i = 0; i < sizeof table / sizeof *table; i++)
-        if (same(sku, n, table[i].name, 2))
+        if (ascii_same(sku, n, table[i].name, 2))
             return table[i].max;
     return 0;
 }
@@ -132,7 +127,7 @@ static long max_units(const char *sku, size_t n)
 static bool free_sku(const hubs *h, const json_node *hub)
 {
     const json_node *sku = literal(h, arm_member(arm_member(hub, "sku"), "name"));
-    return sku && same(sku->p, sku->n, "F1", 2);
+    return sku && ascii_same(sku->p, sku->n, "F1", 2);
 }
 
 static void check_sku(hubs *h, json_node *hub)
@@ -146,7 +141,7 @@ static void check_sku(hubs *h, json_node *hub)
      * (generated/iothub/microsoft.devices/2025-08-01-preview/types.md:284; the 2026-05-01-preview
      * types.md:295 no longer lists it). */
     json_node *api = arm_member(hub, "apiVersion");
-    if (same(name->p, name->n, "GEN2", 4) && api_known(hub) && !arm_string_is(api, "2025-08-01-preview") &&
+    if (ascii_same(name->p, name->n, "GEN2", 4) && api_known(hub) && !arm_string_is(api, "2025-08-01-preview") &&
         !arm_string_is(api, "2026-03-01-preview"))
         engine_report(h->c, SEV_ERROR, "arm-sku-api-version", name,
                       "SKU GEN2 exists only in apiVersion 2025-08-01-preview and 2026-03-01-preview, not in '%s'",
@@ -203,8 +198,8 @@ static void not_auditable(hubs *h, const json_node *n, const char *what)
  * 2023-06-30-preview/types.md:401). */
 static void check_array_version(hubs *h, json_node *hub, json_node *array)
 {
-    bool collections = same(array->key, array->key_len, "cosmosDBSqlCollections", 22);
-    bool containers = same(array->key, array->key_len, "cosmosDBSqlContainers", 21);
+    bool collections = ascii_same(array->key, array->key_len, "cosmosDBSqlCollections", 22);
+    bool containers = ascii_same(array->key, array->key_len, "cosmosDBSqlContainers", 21);
     if ((!collections && !containers) || !api_known(hub))
         return;
     bool ok = collections ? api_cmp(hub, "2022-04-30") >= 0 && api_cmp(hub, "2022-11-15") <= 0
@@ -258,7 +253,7 @@ static bool identity_listed(const hubs *h, const json_node *hub, const json_node
 {
     json_node *ids = arm_member(arm_member(hub, "identity"), "userAssignedIdentities");
     for (json_node *m = ids && ids->type == JSON_OBJECT ? json_first(ids) : NULL; m; m = m->next) {
-        if (same(m->key, m->key_len, id->p, id->n))
+        if (ascii_same(m->key, m->key_len, id->p, id->n))
             return true;
         /* A member name written as an expression may stand for any identity. */
         if (arm_is_expression(m->key, m->key_len))
@@ -274,7 +269,7 @@ static bool system_identity_on(const json_node *hub)
     if (!type || type->type != JSON_STRING)
         return false;
     for (size_t i = 0; i + 14 <= type->n; i++)
-        if (same((const char *)type->p + i, 14, "systemassigned", 14))
+        if (ascii_same((const char *)type->p + i, 14, "systemassigned", 14))
             return true;
     return arm_is_expression(type->p, type->n);
 }
@@ -287,7 +282,7 @@ static void check_endpoints(hubs *h, json_node *hub)
         const char *name = ep->name ? q(&b, ep->name, ep->len) : "(an expression)";
         if (ep->name) {
             for (const json_node *r = h->r->reserved ? json_first(h->r->reserved) : NULL; r; r = r->next)
-                if (r->type == JSON_STRING && same(ep->name, ep->len, r->p, r->n))
+                if (r->type == JSON_STRING && ascii_same(ep->name, ep->len, r->p, r->n))
                     engine_report(h->c, SEV_ERROR, "arm-endpoint-reserved", ep->at, "endpoint name '%s' is reserved",
                                   name);
             if (endpoint_named(h, ep->name, ep->len) != ep)
@@ -335,7 +330,7 @@ static void check_targets(hubs *h, json_node *holder, const char *what)
                 h->unknown_names++;
             continue;
         }
-        if (same(lit->p, lit->n, "events", 6) || endpoint_named(h, lit->p, lit->n))
+        if (ascii_same(lit->p, lit->n, "events", 6) || endpoint_named(h, lit->p, lit->n))
             continue;
         engine_report(h->c, SEV_ERROR, "arm-route-unknown-endpoint", n, "%s names endpoint '%s', which this hub does not have",
                       what, q(&b, lit->p, lit->n));
@@ -466,7 +461,7 @@ static void collect_group(hubs *h, json_node *res, json_node *parent)
             h->scope = h->hub_scope[i];
             const json_node *hubname = literal(h, arm_member(h->hub_list[i], "name"));
             h->scope = saved;
-            if (hubname && same(hubname->p, hubname->n, name->p, hn))
+            if (hubname && ascii_same(hubname->p, hubname->n, name->p, hn))
                 g.hub = h->hub_list[i];
         }
     }
@@ -499,14 +494,14 @@ static void check_groups(hubs *h)
             ok = (ch >= 'a' && ch <= 'z') || (ch >= 'A' && ch <= 'Z') || (ch >= '0' && ch <= '9') || ch == '-' ||
                  ch == '.' || ch == '_';
         }
-        ok = ok || same(g->name, g->len, "$Default", 8);
+        ok = ok || ascii_same(g->name, g->len, "$Default", 8);
         if (!ok)
             engine_report(h->c, SEV_ERROR, "arm-consumer-group-name", g->at,
                           "consumer group name '%s' is invalid: 1 to 50 letters, digits, '-', '.' and '_'",
                           q(&b, g->name, g->len));
         for (size_t k = 0; k < i; k++)
             if (h->groups[k].name && h->groups[k].hub == g->hub && g->hub &&
-                same(h->groups[k].name, h->groups[k].len, g->name, g->len)) {
+                ascii_same(h->groups[k].name, h->groups[k].len, g->name, g->len)) {
                 engine_report(h->c, SEV_ERROR, "arm-consumer-group-duplicate", g->at,
                               "consumer group '%s' is declared twice for the same hub (names compared ignoring case)",
                               q(&b, g->name, g->len));

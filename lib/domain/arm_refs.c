@@ -26,11 +26,6 @@ typedef struct refs {
     const json_node *at;        /* where a finding about the current expression goes */
 } refs;
 
-static bool same(const char *a, size_t an, const char *b, size_t bn)
-{
-    return an == bn && ascii_ieq(a, b, an);
-}
-
 static scope *scope_of(refs *x, json_node *tmpl)
 {
     for (size_t i = 0; i < x->n; i++)
@@ -63,7 +58,7 @@ static void on_ref(void *ctx, const arm_ref *r)
         if (!r->variable && x->fn_params->type == JSON_ARRAY)
             for (json_node *p = json_first(x->fn_params); p; p = p->next) {
                 json_node *n = arm_member(p, "name");
-                if (n && n->type == JSON_STRING && same(n->p, n->n, r->name, r->len))
+                if (n && n->type == JSON_STRING && ascii_same(n->p, n->n, r->name, r->len))
                     return;
             }
         report_undefined(x, r, "of this user-defined function");
@@ -138,7 +133,7 @@ static void on_template(void *ctx, const arm_template *t)
     refs *x = ctx;
     x->cur = scope_of(x, t->scope);
     for (json_node *m = json_first(t->tmpl); m; m = m->next) {
-        if (same(m->key, m->key_len, "functions", 9)) {
+        if (ascii_same(m->key, m->key_len, "functions", 9)) {
             scan_functions(x, m);
             continue;
         }

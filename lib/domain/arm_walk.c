@@ -16,7 +16,7 @@ json_node *arm_member(const json_node *obj, const char *name)
 bool arm_string_is(const json_node *n, const char *text)
 {
     size_t len = strlen(text);
-    return n && n->type == JSON_STRING && n->n == len && ascii_ieq(n->p, text, len);
+    return n && n->type == JSON_STRING && ascii_same(n->p, n->n, text, len);
 }
 
 /* A type compared ignoring case and one trailing '/' (real templates write both). */
@@ -264,12 +264,12 @@ bool arm_variable_defined(arm_names *ix, const json_node *variables, const char 
     if (!variables || variables->type != JSON_OBJECT)
         return false;
     json_node *m = arm_names_get(ix, variables, name, len);
-    if (m && !(m->key_len == 4 && ascii_ieq(m->key, "copy", 4) && m->type == JSON_ARRAY))
+    if (m && !(ascii_same(m->key, m->key_len, "copy", 4) && m->type == JSON_ARRAY))
         return true;
     json_node *loops = arm_member(variables, "copy");
     for (json_node *loop = loops && loops->type == JSON_ARRAY ? json_first(loops) : NULL; loop; loop = loop->next) {
         json_node *n = arm_member(loop, "name");
-        if (n && n->type == JSON_STRING && n->n == len && ascii_ieq(n->p, name, len))
+        if (n && n->type == JSON_STRING && ascii_same(n->p, n->n, name, len))
             return true;
     }
     return false;
