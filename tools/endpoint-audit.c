@@ -64,13 +64,9 @@ static bool is_expression(const json_node *n)
 /* The name an endpoint or a route target stands for, and how it was found. */
 static const json_node *resolved_name(const json_node *scope, const json_node *name, const char **from)
 {
-    const json_node *lit = arm_resolve(audit.ix, scope, name);
-    if (lit && lit->type == JSON_STRING && !arm_is_expression(lit->p, lit->n)) {
-        *from = lit == name ? "" : name->n > 11 && ascii_ieq(name->p, "[variables(", 11) ? "variable" : "parameter";
-        return lit;
-    }
-    *from = "expression";
-    return NULL;
+    const json_node *lit = arm_resolve_text(audit.ix, scope, name);
+    *from = lit ? arm_resolved_from(name, lit) : "expression";
+    return lit;
 }
 
 /* ---------------------------------------------------------------- classification */

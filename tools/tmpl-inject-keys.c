@@ -375,8 +375,8 @@ static void still_masked(inject *k, const json_node *at, const char *what, const
 static void inject_endpoint(inject *k, json_node *ep)
 {
     json_node *name = arm_member(ep, "name");
-    const json_node *lit = arm_resolve(k->ix, k->scope, name);
-    if (!lit || lit->type != JSON_STRING || arm_is_expression(lit->p, lit->n))
+    const json_node *lit = arm_resolve_text(k->ix, k->scope, name);
+    if (!lit)
         return;     /* a name no one knows offline: no key can be meant for it */
     buf q = BUF_INIT;
     quote_into(&q, lit->p, lit->n, 80);

@@ -111,7 +111,8 @@ static json_node *holder(relocate *rl, const json_node *scope, const json_node *
     const json_node *lit = arm_resolve(rl->ix, scope, v);
     if (!lit || (lit->type == JSON_STRING && arm_is_expression(lit->p, lit->n)))
         return NULL;
-    *how = lit == v ? "" : v->n > 11 && ascii_ieq(v->p, "[variables(", 11) ? " (a variable)" : " (a parameter's value)";
+    const char *from = arm_resolved_from(v, lit);
+    *how = !*from ? "" : !strcmp(from, "variable") ? " (a variable)" : " (a parameter's value)";
     return (json_node *)lit;
 }
 
@@ -150,8 +151,7 @@ static void on_template(void *ctx, const arm_template *t)
 /* The hub's name as known offline, or NULL. */
 static const json_node *hub_name(relocate *rl, const placed *h)
 {
-    const json_node *lit = arm_resolve(rl->ix, h->scope, arm_member(h->res, "name"));
-    return lit && lit->type == JSON_STRING && !arm_is_expression(lit->p, lit->n) ? lit : NULL;
+    return arm_resolve_text(rl->ix, h->scope, arm_member(h->res, "name"));
 }
 
 /* ---------------------------------------------------------------- --location */

@@ -69,8 +69,7 @@ static const char *q(buf *b, const char *s, size_t n)
 /* A literal string reached from v in the current scope, or NULL. */
 static const json_node *literal(const hubs *h, const json_node *v)
 {
-    const json_node *r = arm_resolve(h->ix, h->scope, v);
-    return r && r->type == JSON_STRING && !arm_is_expression(r->p, r->n) ? r : NULL;
+    return arm_resolve_text(h->ix, h->scope, v);
 }
 
 /* The apiVersion's date part "YYYY-MM-DD" compared with date: <0, 0, >0; 0 also when the

@@ -186,6 +186,19 @@ const json_node *arm_resolve(arm_names *ix, const json_node *scope, const json_n
     return NULL;
 }
 
+const json_node *arm_resolve_text(arm_names *ix, const json_node *scope, const json_node *v)
+{
+    const json_node *lit = arm_resolve(ix, scope, v);
+    return lit && lit->type == JSON_STRING && !arm_is_expression(lit->p, lit->n) ? lit : NULL;
+}
+
+const char *arm_resolved_from(const json_node *v, const json_node *lit)
+{
+    if (lit == v)
+        return "";
+    return v->type == JSON_STRING && v->n > 11 && ascii_ieq(v->p, "[variables(", 11) ? "variable" : "parameter";
+}
+
 /* ---------------------------------------------------------------- name index */
 
 /* One indexed object: its names in a keyset (record "at" is the ordinal of the last member

@@ -68,4 +68,12 @@ bool arm_variable_defined(arm_names *ix, const json_node *variables, const char 
  * NULL when it cannot be known offline. */
 const json_node *arm_resolve(arm_names *ix, const json_node *scope, const json_node *v);
 
+/* arm_resolve's answer when it is a string that is not an expression, else NULL: the
+ * name, location or key text v stands for offline. */
+const json_node *arm_resolve_text(arm_names *ix, const json_node *scope, const json_node *v);
+
+/* Where the value lit that arm_resolve found for v came from: "" when lit is v itself,
+ * "variable" or "parameter" (its default, or the value a deployment passes). */
+const char *arm_resolved_from(const json_node *v, const json_node *lit);
+
 #endif
