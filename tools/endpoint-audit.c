@@ -392,21 +392,11 @@ static void on_group(void *ctx, json_node *res, json_node *parent)
     groups_ctx *g = ctx;
     if (!arm_resource_is(res, parent, g->group_type))
         return;
-    json_node *pn = arm_member(arm_member(res, "properties"), "name");
-    json_node *name = arm_member(res, "name");
-    const char *s = NULL;
-    size_t n = 0;
-    if (pn && pn->type == JSON_STRING && !arm_is_expression(pn->p, pn->n)) {
-        s = pn->p, n = pn->n;
-    } else if (name && name->type == JSON_STRING && !arm_is_expression(name->p, name->n)) {
-        const char *slash = NULL;
-        for (size_t i = 0; i < name->n; i++)
-            if (((const char *)name->p)[i] == '/')
-                slash = (const char *)name->p + i;
-        s = slash ? slash + 1 : name->p;
-        n = name->n - (size_t)(s - (const char *)name->p);
-    }
-    if (!s)
+    const char *s;
+    size_t n;
+    const json_node *at;
+    /* the names as the template writes them (no scope: nothing resolved) */
+    if (!arm_consumer_group_name(audit.ix, NULL, res, &s, &n, &at))
         return;
     if (g->n++)
         buf_puts(&g->list, ", ");

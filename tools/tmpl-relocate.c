@@ -693,24 +693,11 @@ static void relocate_moves(relocate *rl, const char *flag, const char *list,
 
 /* ---------------------------------------------------------------- --add-consumer-group */
 
-/* A consumer group's name: properties.name, else the last segment of a literal name. */
+/* A consumer group's name, as arm_consumer_group_name finds it. */
 static bool group_name(relocate *rl, const placed *g, const char **s, size_t *n)
 {
-    const json_node *pn = arm_resolve(rl->ix, g->scope, arm_member(arm_member(g->res, "properties"), "name"));
-    if (pn && pn->type == JSON_STRING && !arm_is_expression(pn->p, pn->n)) {
-        *s = pn->p, *n = pn->n;
-        return true;
-    }
-    const json_node *name = arm_resolve(rl->ix, g->scope, arm_member(g->res, "name"));
-    if (!name || name->type != JSON_STRING || arm_is_expression(name->p, name->n))
-        return false;
-    const char *slash = NULL;
-    for (size_t i = 0; i < name->n; i++)
-        if (((const char *)name->p)[i] == '/')
-            slash = (const char *)name->p + i;
-    *s = slash ? slash + 1 : name->p;
-    *n = name->n - (size_t)(*s - (const char *)name->p);
-    return true;
+    const json_node *at;
+    return arm_consumer_group_name(rl->ix, g->scope, g->res, s, n, &at);
 }
 
 static void add_group(relocate *rl, placed *h, const char *name)

@@ -423,32 +423,12 @@ static void check_hub(hubs *h, json_node *hub)
 
 static const char consumer_groups[] = "Microsoft.Devices/IotHubs/eventHubEndpoints/ConsumerGroups";
 
-/* The last '/'-separated segment of s. */
-static const char *last_segment(const char *s, size_t n, size_t *len)
-{
-    const char *slash = NULL;
-    for (size_t i = 0; i < n; i++)
-        if (s[i] == '/')
-            slash = s + i;
-    const char *start = slash ? slash + 1 : s;
-    *len = n - (size_t)(start - s);
-    return start;
-}
-
 static void collect_group(hubs *h, json_node *res, json_node *parent)
 {
     group g = {res, NULL, NULL, 0, res};
-    /* properties.name is the group's name (types.md:166-168); else the last segment of a
-     * literal resource name "HUB/events/GROUP". */
+    arm_consumer_group_name(h->ix, h->scope, res, &g.name, &g.len, &g.at);   /* else unnamed: not checked */
     json_node *pname = arm_member(arm_member(res, "properties"), "name");
-    const json_node *lit = literal(h, pname);
     const json_node *name = literal(h, arm_member(res, "name"));
-    if (lit) {
-        g.name = lit->p, g.len = lit->n, g.at = lit;
-    } else if (name) {
-        g.name = last_segment(name->p, name->n, &g.len);
-        g.at = name;
-    }
     if (parent) {
         g.hub = parent;
     } else if (name) {

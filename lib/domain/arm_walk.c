@@ -192,6 +192,28 @@ const json_node *arm_resolve_text(arm_names *ix, const json_node *scope, const j
     return lit && lit->type == JSON_STRING && !arm_is_expression(lit->p, lit->n) ? lit : NULL;
 }
 
+bool arm_consumer_group_name(arm_names *ix, const json_node *scope, const json_node *res, const char **s, size_t *n,
+                             const json_node **at)
+{
+    /* properties.name is the group's name (bicep-types-az 2023-06-30/types.md:166-168) */
+    const json_node *pn = arm_resolve_text(ix, scope, arm_member(arm_member(res, "properties"), "name"));
+    if (pn) {
+        *s = pn->p, *n = pn->n, *at = pn;
+        return true;
+    }
+    const json_node *name = arm_resolve_text(ix, scope, arm_member(res, "name"));
+    if (!name)
+        return false;
+    const char *slash = NULL;
+    for (size_t i = 0; i < name->n; i++)
+        if (((const char *)name->p)[i] == '/')
+            slash = (const char *)name->p + i;
+    *s = slash ? slash + 1 : name->p;
+    *n = name->n - (size_t)(*s - (const char *)name->p);
+    *at = name;
+    return true;
+}
+
 const char *arm_resolved_from(const json_node *v, const json_node *lit)
 {
     if (lit == v)

@@ -72,6 +72,13 @@ const json_node *arm_resolve(arm_names *ix, const json_node *scope, const json_n
  * name, location or key text v stands for offline. */
 const json_node *arm_resolve_text(arm_names *ix, const json_node *scope, const json_node *v);
 
+/* A consumer group resource's name: its properties.name, else the last '/'-separated
+ * segment of its resource name ("HUB/events/GROUP"), each as arm_resolve_text finds it in
+ * scope (scope NULL: only what is written literally). *at is the node it was read from;
+ * false when neither is known offline. */
+bool arm_consumer_group_name(arm_names *ix, const json_node *scope, const json_node *res, const char **s, size_t *n,
+                             const json_node **at);
+
 /* Where the value lit that arm_resolve found for v came from: "" when lit is v itself,
  * "variable" or "parameter" (its default, or the value a deployment passes). */
 const char *arm_resolved_from(const json_node *v, const json_node *lit);
