@@ -11,11 +11,9 @@
 #include "base/utf8.h"
 #include "domain/arm_walk.h"
 #include "domain/armexpr.h"
-#include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <unistd.h>
 
 /* One routing endpoint (or the file upload storage) as the audit saw it; every text is
  * already quoted for a terminal. */
@@ -646,19 +644,7 @@ static int write_notes(const engine *e, const char **path)
     *path = target;
     buf b = BUF_INIT;
     notes_text(&b);
-    io_atomic a;
-    int err = io_atomic_open(&a, target);
-    if (!err) {
-        size_t done = 0;
-        while (!err && done < b.len) {
-            ssize_t w = write(a.fd, b.data + done, b.len - done);
-            if (w < 0)
-                err = errno;
-            else
-                done += (size_t)w;
-        }
-        err = err ? (io_atomic_abort(&a), err) : io_atomic_commit(&a);
-    }
+    int err = io_write_atomic(target, b.data, b.len);
     buf_free(&b);
     return err;
 }

@@ -1,4 +1,5 @@
 #include "base/io.h"
+#include "base/out.h"
 #include "base/oom.h"
 #include <errno.h>
 #include <fcntl.h>
@@ -340,4 +341,22 @@ void io_input_close(io_input *in)
         munmap(in->map, in->len);
     buf_free(&in->b);
     memset(in, 0, sizeof *in);
+}
+
+int io_write_atomic(const char *path, const char *data, size_t len)
+{
+    io_atomic a;
+    int err = io_atomic_open(&a, path);
+    if (err)
+        return err;
+    out *o = xmalloc(sizeof *o);
+    out_init_fd(o, a.fd);
+    out_write(o, data, len);
+    err = out_flush(o);
+    free(o);
+    if (err) {
+        io_atomic_abort(&a);
+        return err;
+    }
+    return io_atomic_commit(&a);
 }

@@ -48,6 +48,10 @@ int io_atomic_commit(io_atomic *a);
 /* Throws the temporary file away; the target is untouched. */
 void io_atomic_abort(io_atomic *a);
 
+/* Replaces path with data[0..len) through io_atomic (all or nothing); returns 0 or an
+ * errno. */
+int io_write_atomic(const char *path, const char *data, size_t len);
+
 /* Returns true when path names the standard input ("-" or NULL). */
 bool io_is_stdin(const char *path);
 
