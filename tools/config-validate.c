@@ -123,7 +123,8 @@ int main(int argc, char **argv)
      * "-" as the one file and the report on standard error, a document that passes is
      * copied to standard output, byte for byte. */
     bool gate = nfiles == 1 && c.noperands == 1 && !strcmp(files[0], "-") && c.format == FMT_TEXT && !c.output;
-    buf passed = BUF_INIT;
+    io_input passed = {0};     /* the gate's input, kept open until it is copied out */
+    bool keep = false;
     for (size_t i = 0; v && status == EXIT_OK && i < nfiles; i++) {
         const char *path = files[i];
         names[i] = io_is_stdin(path) ? "<stdin>" : (char *)path;
@@ -147,10 +148,12 @@ int main(int argc, char **argv)
             kinds[i] = KIND_MENDER;
         } else {
             kinds[i] = validator_check_buffer(v, in.data, in.len, names[i], s.vo.kind, &d);
-            if (gate)
-                buf_add(&passed, in.data, in.len);
+            keep = gate;
         }
-        io_input_close(&in);
+        if (keep)
+            passed = in;
+        else
+            io_input_close(&in);
         /* Say which kind applied, so the rules behind the findings make sense (-q: only
          * with -v). */
         if (s.verbose || d.n > from) {
@@ -192,7 +195,7 @@ int main(int argc, char **argv)
         } else {
             status = io_failed ? EXIT_IO : d.count[SEV_ERROR] ? EXIT_FINDINGS : EXIT_OK;
         }
-        if (gate && status == EXIT_OK && passed.len) {
+        if (keep && status == EXIT_OK && passed.len) {
             out *o = xmalloc(sizeof *o);
             out_init_fd(o, 1);
             out_write(o, passed.data, passed.len);
@@ -204,7 +207,8 @@ int main(int argc, char **argv)
             }
         }
     }
-    buf_free(&passed);
+    if (keep)
+        io_input_close(&passed);
     for (size_t i = 0; i < nfiles; i++)
         free(headers[i]);
     free(headers);
