@@ -248,7 +248,7 @@ static void collect_endpoints(hubs *h, json_node *hub)
     qsort(h->sorted, h->nsorted, sizeof *h->sorted, by_name);
 }
 
-static bool identity_listed(const hubs *h, const json_node *hub, const json_node *id)
+static bool identity_listed(const json_node *hub, const json_node *id)
 {
     json_node *ids = arm_member(arm_member(hub, "identity"), "userAssignedIdentities");
     for (json_node *m = ids && ids->type == JSON_OBJECT ? json_first(ids) : NULL; m; m = m->next) {
@@ -258,7 +258,6 @@ static bool identity_listed(const hubs *h, const json_node *hub, const json_node
         if (arm_is_expression(m->key, m->key_len))
             return true;
     }
-    (void)h;
     return false;
 }
 
@@ -292,7 +291,7 @@ static void check_endpoints(hubs *h, json_node *hub)
             continue;
         json_node *uai = arm_member(arm_member(ep->node, "identity"), "userAssignedIdentity");
         if (uai && uai->type == JSON_STRING && uai->n) {
-            if (!arm_is_expression(uai->p, uai->n) && !identity_listed(h, hub, uai))
+            if (!arm_is_expression(uai->p, uai->n) && !identity_listed(hub, uai))
                 engine_report(h->c, SEV_ERROR, "arm-identity-not-assigned", uai,
                               "endpoint '%s' uses a user-assigned identity the hub does not list in "
                               "identity.userAssignedIdentities",

@@ -277,18 +277,12 @@ static indexed *index_of(arm_names *ix, const json_node *obj)
     return x;
 }
 
-/* The last member of a name, by a scan from the end. */
-static json_node *last_named(const json_node *obj, const char *name, size_t len)
-{
-    return json_get_icase(obj, name, len);
-}
-
 json_node *arm_names_get(arm_names *ix, const json_node *obj, const char *name, size_t len)
 {
     if (!obj || obj->type != JSON_OBJECT)
         return NULL;
     if (!ix || json_count(obj) < INDEX_FROM)
-        return last_named(obj, name, len);
+        return json_get_icase(obj, name, len);   /* the last of a name, scanning from the end */
     indexed *x = index_of(ix, obj);
     const keyrec *r = keyset_find(&x->names, name, len);
     return r ? x->members[r->at] : NULL;
