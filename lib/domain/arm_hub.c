@@ -23,9 +23,17 @@ typedef struct endpoint {
 } endpoint;
 
 /* One consumer group resource, for the per-hub checks once every hub is known. */
+#define NO_HUB ((size_t)-1)
+
+/* A hub in a lookup table: its resource, its name (or NULL), its index in the hub list. */
+typedef struct hub_key {
+    const json_node *node, *name;
+    size_t index;
+} hub_key;
+
 typedef struct group {
     json_node *res;
-    const json_node *hub;   /* its hub resource, or NULL when it cannot be told */
+    size_t hub;             /* its hub's index in hubs.hub_list, or NO_HUB when it cannot be told */
     const char *name;       /* the group's name, or NULL when not known offline */
     size_t len;
     const json_node *at;
@@ -41,9 +49,12 @@ typedef struct hubs {
     endpoint **sorted;          /* its named endpoints, by name ignoring case */
     size_t nsorted;
     size_t unknown_names;       /* endpoint and route target names not known offline */
-    const json_node **hub_list; /* every hub, with the scope its name resolves in */
-    json_node **hub_scope;
+    const json_node **hub_list; /* every hub, and its name as known offline (or NULL) */
+    const json_node **hub_name;
     size_t nhubs;
+    hub_key *by_name;           /* the named hubs by name ignoring case, then document order */
+    size_t nnamed_hubs;
+    hub_key *by_node;           /* every hub by the address of its resource */
     group *groups;
     size_t ngroups;
 } hubs;
@@ -422,26 +433,75 @@ static void check_hub(hubs *h, json_node *hub)
 
 static const char consumer_groups[] = "Microsoft.Devices/IotHubs/eventHubEndpoints/ConsumerGroups";
 
+static int hub_by_name(const void *a, const void *b)
+{
+    const hub_key *x = a, *y = b;
+    int c = name_cmp(x->name->p, x->name->n, y->name->p, y->name->n);
+    return c ? c : (x->index > y->index) - (x->index < y->index);
+}
+
+static int hub_by_node(const void *a, const void *b)
+{
+    const hub_key *x = a, *y = b;
+    return (x->node > y->node) - (x->node < y->node);
+}
+
+/* Sorts the hubs by name and by node, so that each consumer group finds its hub in log n. */
+static void index_hubs(hubs *h)
+{
+    h->by_name = xmalloc((h->nhubs + 1) * sizeof *h->by_name);
+    h->by_node = xmalloc((h->nhubs + 1) * sizeof *h->by_node);
+    h->nnamed_hubs = 0;
+    for (size_t i = 0; i < h->nhubs; i++) {
+        h->by_node[i] = (hub_key){h->hub_list[i], NULL, i};
+        if (h->hub_name[i])
+            h->by_name[h->nnamed_hubs++] = (hub_key){h->hub_list[i], h->hub_name[i], i};
+    }
+    qsort(h->by_name, h->nnamed_hubs, sizeof *h->by_name, hub_by_name);
+    qsort(h->by_node, h->nhubs, sizeof *h->by_node, hub_by_node);
+}
+
+/* The index of the last hub (in document order) named s[0..n) ignoring case, or NO_HUB. */
+static size_t hub_named(const hubs *h, const char *s, size_t n)
+{
+    size_t lo = 0, hi = h->nnamed_hubs;
+    while (lo < hi) {   /* the first entry past the name */
+        size_t mid = (lo + hi) / 2;
+        if (name_cmp(h->by_name[mid].name->p, h->by_name[mid].name->n, s, n) <= 0)
+            lo = mid + 1;
+        else
+            hi = mid;
+    }
+    const hub_key *k = lo ? &h->by_name[lo - 1] : NULL;
+    return k && !name_cmp(k->name->p, k->name->n, s, n) ? k->index : NO_HUB;
+}
+
+/* The index of hub resource node, or NO_HUB when it is not one. */
+static size_t hub_at(const hubs *h, const json_node *node)
+{
+    size_t lo = 0, hi = h->nhubs;
+    while (lo < hi) {
+        size_t mid = (lo + hi) / 2;
+        if (h->by_node[mid].node < node)
+            lo = mid + 1;
+        else
+            hi = mid;
+    }
+    return lo < h->nhubs && h->by_node[lo].node == node ? h->by_node[lo].index : NO_HUB;
+}
+
 static void collect_group(hubs *h, json_node *res, json_node *parent)
 {
-    group g = {res, NULL, NULL, 0, res};
+    group g = {res, NO_HUB, NULL, 0, res};
     arm_consumer_group_name(h->ix, h->scope, res, &g.name, &g.len, &g.at);   /* else unnamed: not checked */
     json_node *pname = arm_member(arm_member(res, "properties"), "name");
     const json_node *name = literal(h, arm_member(res, "name"));
     if (parent) {
-        g.hub = parent;
+        g.hub = hub_at(h, parent);
     } else if (name) {
         /* "HUB/events/GROUP": the hub is the one named by the first segment. */
         const char *slash = memchr(name->p, '/', name->n);
-        size_t hn = slash ? (size_t)(slash - (const char *)name->p) : name->n;
-        for (size_t i = 0; i < h->nhubs; i++) {
-            json_node *saved = h->scope;
-            h->scope = h->hub_scope[i];
-            const json_node *hubname = literal(h, arm_member(h->hub_list[i], "name"));
-            h->scope = saved;
-            if (hubname && ascii_same(hubname->p, hubname->n, name->p, hn))
-                g.hub = h->hub_list[i];
-        }
+        g.hub = hub_named(h, name->p, slash ? (size_t)(slash - (const char *)name->p) : name->n);
     }
     /* properties.name is required from apiVersion 2021-03-31 on (2021-03-31/types.md:167,
      * "(Required, WriteOnly)"; 2020-06-15/types.md:149 has it optional). */
@@ -452,12 +512,34 @@ static void collect_group(hubs *h, json_node *res, json_node *parent)
     h->groups[h->ngroups++] = g;
 }
 
+static int group_order(const void *a, const void *b)
+{
+    const group *x = *(const group *const *)a, *y = *(const group *const *)b;
+    if (x->hub != y->hub)
+        return (x->hub > y->hub) - (x->hub < y->hub);
+    int c = name_cmp(x->name, x->len, y->name, y->len);
+    return c ? c : (x > y) - (x < y);
+}
+
 static void check_groups(hubs *h)
 {
     /* With one hub in the document, a group whose hub cannot be told is that hub's. */
     for (size_t i = 0; i < h->ngroups; i++)
-        if (!h->groups[i].hub && h->nhubs == 1)
-            h->groups[i].hub = h->hub_list[0];
+        if (h->groups[i].hub == NO_HUB && h->nhubs == 1)
+            h->groups[i].hub = 0;
+    /* A name repeated for one hub (ignoring case): sorted, every group but the first of a
+     * run of equal names is a repeat. */
+    group **sorted = xmalloc((h->ngroups + 1) * sizeof *sorted);
+    bool *repeat = xcalloc(h->ngroups + 1, sizeof *repeat);
+    size_t ns = 0;
+    for (size_t i = 0; i < h->ngroups; i++)
+        if (h->groups[i].name && h->groups[i].hub != NO_HUB)
+            sorted[ns++] = &h->groups[i];
+    qsort(sorted, ns, sizeof *sorted, group_order);
+    for (size_t i = 1; i < ns; i++)
+        if (sorted[i]->hub == sorted[i - 1]->hub &&
+            ascii_same(sorted[i]->name, sorted[i]->len, sorted[i - 1]->name, sorted[i - 1]->len))
+            repeat[sorted[i] - h->groups] = true;
     buf b = BUF_INIT;
     for (size_t i = 0; i < h->ngroups; i++) {
         group *g = &h->groups[i];
@@ -477,25 +559,25 @@ static void check_groups(hubs *h)
             engine_report(h->c, SEV_ERROR, "arm-consumer-group-name", g->at,
                           "consumer group name '%s' is invalid: 1 to 50 letters, digits, '-', '.' and '_'",
                           q(&b, g->name, g->len));
-        for (size_t k = 0; k < i; k++)
-            if (h->groups[k].name && h->groups[k].hub == g->hub && g->hub &&
-                ascii_same(h->groups[k].name, h->groups[k].len, g->name, g->len)) {
-                engine_report(h->c, SEV_ERROR, "arm-consumer-group-duplicate", g->at,
-                              "consumer group '%s' is declared twice for the same hub (names compared ignoring case)",
-                              q(&b, g->name, g->len));
-                break;
-            }
+        if (repeat[i])
+            engine_report(h->c, SEV_ERROR, "arm-consumer-group-duplicate", g->at,
+                          "consumer group '%s' is declared twice for the same hub (names compared ignoring case)",
+                          q(&b, g->name, g->len));
     }
-    for (size_t i = 0; i < h->nhubs; i++) {
-        size_t n = 0;
-        const json_node *last = NULL;
-        for (size_t k = 0; k < h->ngroups; k++)
-            if (h->groups[k].hub == h->hub_list[i])
-                n++, last = h->groups[k].res;
-        if (n > 20)
-            engine_report(h->c, SEV_ERROR, "arm-consumer-group-limit", last,
-                          "the hub has %zu consumer groups declared; a hub may have at most 20", n);
-    }
+    /* At most 20 per hub: counted in one pass, reported in hub order at each hub's last. */
+    size_t *count = xcalloc(h->nhubs + 1, sizeof *count);
+    const json_node **last = xcalloc(h->nhubs + 1, sizeof *last);
+    for (size_t k = 0; k < h->ngroups; k++)
+        if (h->groups[k].hub != NO_HUB)
+            count[h->groups[k].hub]++, last[h->groups[k].hub] = h->groups[k].res;
+    for (size_t i = 0; i < h->nhubs; i++)
+        if (count[i] > 20)
+            engine_report(h->c, SEV_ERROR, "arm-consumer-group-limit", last[i],
+                          "the hub has %zu consumer groups declared; a hub may have at most 20", count[i]);
+    free(count);
+    free(last);
+    free(sorted);
+    free(repeat);
     buf_free(&b);
 }
 
@@ -507,9 +589,9 @@ static void find_hub(void *ctx, json_node *res, json_node *parent)
     if (!arm_resource_is(res, parent, h->r->hub_type))
         return;
     h->hub_list = xrealloc(h->hub_list, (h->nhubs + 1) * sizeof *h->hub_list);
-    h->hub_scope = xrealloc(h->hub_scope, (h->nhubs + 1) * sizeof *h->hub_scope);
+    h->hub_name = xrealloc(h->hub_name, (h->nhubs + 1) * sizeof *h->hub_name);
     h->hub_list[h->nhubs] = res;
-    h->hub_scope[h->nhubs++] = h->scope;
+    h->hub_name[h->nhubs++] = literal(h, arm_member(res, "name"));
     check_hub(h, res);
 }
 
@@ -538,12 +620,15 @@ void arm_check_hubs(engine_call *c, json_node *root, const arm_hub_rules *r)
 {
     hubs h = {.c = c, .r = r, .ix = arm_names_new()};
     arm_each_template(root, find_hubs, &h);
+    index_hubs(&h);
     arm_each_template(root, find_groups, &h);
     check_groups(&h);
     free(h.eps);
     free(h.sorted);
     free(h.hub_list);
-    free(h.hub_scope);
+    free(h.hub_name);
+    free(h.by_name);
+    free(h.by_node);
     free(h.groups);
     arm_names_free(h.ix);
 }

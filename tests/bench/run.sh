@@ -192,6 +192,13 @@ gen() {
     ints) awk -v n="$2" 'BEGIN { printf "["; for (i = 0; i < n; i++) printf "%s[%d, [%d]]", i ? ", " : "", i, i; print "]" }' ;;
     copies) awk -v n="$2" 'BEGIN { print "tool: any\nversion: 1\nrules:\n  - id: c\n    select: \"$\"\n    do:\n      patch:"; for (i = 0; i < n; i++) printf "        - {op: copy, from: /a, path: /c%d}\n", i }' ;;
     hubs) "$W/gen_arm" 0 "$2" ;;
+    groups) awk -v n="$2" 'BEGIN {
+        printf "{\"$schema\": \"https://schema.management.azure.com/schemas/2019-04-01/deploymentTemplate.json#\", \"contentVersion\": \"1.0.0.0\", \"resources\": ["
+        for (i = 0; i < n; i++) {
+            printf "%s{\"type\": \"Microsoft.Devices/IotHubs\", \"apiVersion\": \"2023-06-30\", \"name\": \"hub%d\", \"location\": \"westeurope\", \"sku\": {\"name\": \"S1\"}}", i ? ", " : "", i
+            for (g = 0; g < 3; g++) printf ", {\"type\": \"Microsoft.Devices/IotHubs/eventHubEndpoints/ConsumerGroups\", \"apiVersion\": \"2023-06-30\", \"name\": \"hub%d/events/cg%d\", \"properties\": {\"name\": \"cg%d\"}}", i, g, g
+        }
+        print "]}" }' ;;
     esac > "$3"
 }
 # A schema that refers to itself: each item is an integer or, again, an array of them.
@@ -232,6 +239,9 @@ ratio "a patch of n copy operations into one object" copies 40000 "$BIN/tmpl-app
 ratio "a template with n hubs (config-validate)" hubs 2000 "$BIN/config-validate -q {}"
 ratio "a template with n hubs (endpoint-audit)" hubs 2000 "$BIN/endpoint-audit -q {}"
 ratio "a template with n hubs (tmpl-scrub)" hubs 2000 "$BIN/tmpl-scrub {}"
+# Was quadratic (each consumer group looked for its hub, and for a repeat, in lists):
+# 3,000 and 6,000 hubs of 3 groups took 0.59 and 2.41 s; sorted lookups now.
+ratio "n hubs with 3 consumer groups each (config-validate)" groups 6000 "$BIN/config-validate -q {}"
 
 echo
 echo "(i) the IoT Hub template tools on the same document: >= 30x the jq program doing the same, within 3x of cat; peak RSS <= 2.5x input"
