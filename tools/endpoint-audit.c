@@ -42,11 +42,10 @@ static struct {
     arm_names *ix;          /* the template's parameters and variables, indexed */
 } audit;
 
+/* Resource ids are long: up to 400 bytes shown; control characters escaped. */
 static char *quoted(const char *s, size_t n)
 {
-    buf b = BUF_INIT;
-    quote_into(&b, s, n, 400);   /* resource ids are long; control characters are escaped */
-    return buf_detach(&b, NULL);
+    return quote_dup(s, n, 400);
 }
 
 static char *quoted_node(const json_node *n)

@@ -87,9 +87,7 @@ static char *path_of(const relocate *rl, const json_node *n)
 
 static char *q(const char *s, size_t n)
 {
-    buf b = BUF_INIT;
-    quote_into(&b, s, n, 120);
-    return buf_detach(&b, NULL);
+    return quote_dup(s, n, 120);
 }
 
 /* Replaces string node n by text, with a note naming where. */

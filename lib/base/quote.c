@@ -120,3 +120,10 @@ void quote_masking_userinfo(buf *b, const char *s, size_t len, size_t max)
     quote_into(b, masked.data ? masked.data : "", masked.len, max);
     buf_free(&masked);
 }
+
+char *quote_dup(const char *s, size_t len, size_t max)
+{
+    buf b = BUF_INIT;
+    quote_into(&b, s, len, max);
+    return buf_detach(&b, NULL);
+}

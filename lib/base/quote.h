@@ -9,6 +9,9 @@
  * then "...". The result never breaks a line or a terminal. */
 void quote_into(buf *b, const char *s, size_t len, size_t max);
 
+/* quote_into, as a new string the caller frees. */
+char *quote_dup(const char *s, size_t len, size_t max);
+
 /* Appends s[0..len) with only what would act on a terminal made visible: control
  * characters (C0, DEL, C1), line and paragraph separators and invalid UTF-8 become \n,
  * \x1b, \u009b, \xff; everything else, backslashes and quotes included, is kept. */
