@@ -416,7 +416,7 @@ int tool_main(const tool_spec *t, int argc, char **argv)
         status = apply_rules(&p);
     /* The result is checked when it is written: a report tool without -o or -i writes
      * none (its input was checked already). */
-    if (status == EXIT_OK && !p.c.dry_run && !p.check && (t->mode == TOOL_FILTER || document_target(&p)))
+    if (writes_document(&p, status))
         status = check_result(&p);
     if (p.doc)
         diag_resolve(&p.d, p.from, p.in.data, p.in.len);
