@@ -32,6 +32,7 @@ typedef struct relocate {
     arm_names *ix;
     placed *hubs, *dps, *groups;
     size_t nhubs, ndps, ngroups;
+    char hub_type[128], dps_type[128], group_type[128];    /* from args, read once */
     const json_node *scope;     /* while collecting */
     json_node *tmpl;
     int status;
@@ -119,10 +120,7 @@ static json_node *holder(relocate *rl, const json_node *scope, const json_node *
 static void on_resource(void *ctx, json_node *res, json_node *parent)
 {
     relocate *rl = ctx;
-    char hub[128], dps[128], grp[128];
-    arg_text(rl, "hub-type", hub, sizeof hub);
-    arg_text(rl, "dps-type", dps, sizeof dps);
-    arg_text(rl, "consumer-group-type", grp, sizeof grp);
+    const char *hub = rl->hub_type, *dps = rl->dps_type, *grp = rl->group_type;
     placed p = {res, parent, rl->tmpl, rl->scope};
     placed **list = NULL;
     size_t *n = NULL;
@@ -286,7 +284,27 @@ typedef struct rename_ctx {
     const char *old, *new_name;
     const json_node *skip;
     const char *hub_type;
+    /* the patterns every string is tried against, made once (rename_patterns) */
+    char whole[400], quoted[400], id_args[400], id_joined[400], host[400], mention[400], repl[200];
 } rename_ctx;
+
+static void rename_patterns(rename_ctx *r)
+{
+    const char *o = r->old, *t = r->hub_type;
+    /* a dependsOn entry naming the hub ("HUB"), or a child's name / dependsOn ("HUB/...") */
+    snprintf(r->whole, sizeof r->whole, "(?i)^\\Q%s\\E(?=$|/)", o);
+    snprintf(r->quoted, sizeof r->quoted, "(?i)(?<=')\\Q%s\\E(?=/)", o);
+    /* resourceId('Microsoft.Devices/IotHubs', 'HUB'), concat('Microsoft.Devices/Iothubs/',
+     * 'HUB'), and the type and name written as one: Microsoft.Devices/IotHubs/HUB */
+    snprintf(r->id_args, sizeof r->id_args, "(?i)(\\Q%s\\E/?'\\s*,\\s*')\\Q%s\\E(?=')", t, o);
+    snprintf(r->id_joined, sizeof r->id_joined, "(?i)(\\Q%s/\\E)\\Q%s\\E(?=$|/|')", t, o);
+    /* a DPS's link: HostName=HUB.azure-devices.net (SharedAccessKeyName=iothubroutes_HUB
+     * names a policy of the endpoint's namespace, not the hub: it stays) */
+    snprintf(r->host, sizeof r->host, "(?i)(HostName=)\\Q%s\\E(?=\\.azure-devices\\.net)", o);
+    /* what still mentions the old name is said, never guessed at */
+    snprintf(r->mention, sizeof r->mention, "(?i)(?<![A-Za-z0-9_-])\\Q%s\\E(?![A-Za-z0-9-])", o);
+    snprintf(r->repl, sizeof r->repl, "${1}%s", r->new_name);
+}
 
 static bool in_depends_on(const json_node *n)
 {
@@ -314,32 +332,17 @@ static void rename_in(rename_ctx *r, json_node *n)
     if (n->type != JSON_STRING || n == r->skip)
         return;
     relocate *rl = r->rl;
-    char pat[512], rep[256];
-    const char *o = r->old, *nw = r->new_name;
-    /* a dependsOn entry naming the hub ("HUB"), or a child's name / dependsOn ("HUB/...") */
     if (in_depends_on(n) || child_name(r, n)) {
-        snprintf(pat, sizeof pat, "(?i)^\\Q%s\\E(?=$|/)", o);
-        if (rewrite(rl, n, pat, nw, " (the hub's name in a name or dependency)"))
+        if (rewrite(rl, n, r->whole, r->new_name, " (the hub's name in a name or dependency)"))
             return;
-        snprintf(pat, sizeof pat, "(?i)(?<=')\\Q%s\\E(?=/)", o);
-        rewrite(rl, n, pat, nw, " (the hub's name in a name or dependency)");
+        rewrite(rl, n, r->quoted, r->new_name, " (the hub's name in a name or dependency)");
     }
-    /* resourceId('Microsoft.Devices/IotHubs', 'HUB'), concat('Microsoft.Devices/Iothubs/',
-     * 'HUB'), and the type and name written as one: Microsoft.Devices/IotHubs/HUB */
-    snprintf(pat, sizeof pat, "(?i)(\\QMicrosoft.Devices/IotHubs\\E/?'\\s*,\\s*')\\Q%s\\E(?=')", o);
-    snprintf(rep, sizeof rep, "${1}%s", nw);
-    rewrite(rl, n, pat, rep, " (the hub's resource id)");
-    snprintf(pat, sizeof pat, "(?i)(\\QMicrosoft.Devices/IotHubs/\\E)\\Q%s\\E(?=$|/|')", o);
-    rewrite(rl, n, pat, rep, " (the hub's resource id)");
-    /* a DPS's link: HostName=HUB.azure-devices.net (SharedAccessKeyName=iothubroutes_HUB
-     * names a policy of the endpoint's namespace, not the hub: it stays) */
-    snprintf(pat, sizeof pat, "(?i)(HostName=)\\Q%s\\E(?=\\.azure-devices\\.net)", o);
-    rewrite(rl, n, pat, rep, " (the hub's name in a DPS's link to it)");
-    /* what still mentions the old name is said, never guessed at */
-    snprintf(pat, sizeof pat, "(?i)(?<![A-Za-z0-9_-])\\Q%s\\E(?![A-Za-z0-9-])", o);
-    rx *re = pattern_rx(pat);
+    rewrite(rl, n, r->id_args, r->repl, " (the hub's resource id)");
+    rewrite(rl, n, r->id_joined, r->repl, " (the hub's resource id)");
+    rewrite(rl, n, r->host, r->repl, " (the hub's name in a DPS's link to it)");
+    rx *re = pattern_rx(r->mention);
     if (re && rx_match(re, n->p, n->n) == RX_MATCH) {
-        char *p = path_of(rl, n), *qo = q(o, strlen(o));
+        char *p = path_of(rl, n), *qo = q(r->old, strlen(r->old));
         note(rl, n, "%s still mentions '%s': not changed (check it)", p, qo);
         free(p), free(qo);
     }
@@ -382,8 +385,8 @@ static void relocate_name(relocate *rl, const char *new_name)
     char why[120];
     snprintf(why, sizeof why, " (the hub's name)%s", how);
     set_string(rl, lit, new_name, why);
-    char hub_type[128];
-    rename_ctx r = {rl, old, new_name, lit, arg_text(rl, "hub-type", hub_type, sizeof hub_type)};
+    rename_ctx r = {.rl = rl, .old = old, .new_name = new_name, .skip = lit, .hub_type = rl->hub_type};
+    rename_patterns(&r);
     rename_in(&r, rl->c->doc->root);
     free(old);
 }
@@ -707,8 +710,7 @@ static void add_group(relocate *rl, placed *h, const char *name)
         fail(rl, EXIT_FINDINGS, h->res, "the hub's name is not a string: add consumer group '%s' by hand", name);
         return;
     }
-    char type[128];
-    arg_text(rl, "consumer-group-type", type, sizeof type);
+    const char *type = rl->group_type;
     buf t = BUF_INIT, esc = BUF_INIT;
     /* The name and dependency as the hub's own name is written: a literal, or the
      * expression inside its brackets. */
@@ -725,9 +727,9 @@ static void add_group(relocate *rl, placed *h, const char *name)
     if (resources->type == JSON_OBJECT && h->res->key)   /* languageVersion 2.0: the symbolic name */
         buf_printf(&t, "\"%.*s\"", (int)h->res->key_len, h->res->key);
     else if (expr)
-        buf_printf(&t, "\"[resourceId('Microsoft.Devices/IotHubs', %s)]\"", esc.data);
+        buf_printf(&t, "\"[resourceId('%s', %s)]\"", rl->hub_type, esc.data);
     else
-        buf_printf(&t, "\"[resourceId('Microsoft.Devices/IotHubs', '%s')]\"", esc.data);
+        buf_printf(&t, "\"[resourceId('%s', '%s')]\"", rl->hub_type, esc.data);
     buf_puts(&t, "]}");
     json_error err;
     json_doc *made = json_parse(t.data, t.len, NULL, &err);
@@ -814,9 +816,12 @@ static const char *var(const relocate *rl, const char *name)
 static int relocate_builtin(engine_call *c)
 {
     relocate rl = {.c = c, .args = c->args, .ix = arm_names_new()};
+    arg_text(&rl, "hub-type", rl.hub_type, sizeof rl.hub_type);
+    arg_text(&rl, "dps-type", rl.dps_type, sizeof rl.dps_type);
+    arg_text(&rl, "consumer-group-type", rl.group_type, sizeof rl.group_type);
     arm_each_template(c->node, on_template, &rl);
     if (!rl.nhubs)
-        fail(&rl, EXIT_FINDINGS, NULL, "the template has no IoT hub (%s)", "Microsoft.Devices/IotHubs");
+        fail(&rl, EXIT_FINDINGS, NULL, "the template has no IoT hub (%s)", rl.hub_type);
     /* The name first: consumer groups added below use the new one. */
     if (rl.status == EXIT_OK && *var(&rl, "name"))
         relocate_name(&rl, var(&rl, "name"));
