@@ -13,6 +13,8 @@
 passed=0 failed=0
 scratch_root=$(mktemp -d "${TMPDIR:-/tmp}/tmplkit-golden.XXXXXX")
 trap 'rm -rf "$scratch_root"' EXIT
+# Open to other users: the permission goldens run tools as nobody when the tests run as root.
+chmod 755 "$scratch_root"
 for case in "$TOP"/testdata/golden/*/*/; do
     [ -d "$case" ] || continue
     case=${case%/}

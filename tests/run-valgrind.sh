@@ -9,6 +9,7 @@ COUNTS=$(mktemp "${TMPDIR:-/tmp}/tmplkit-counts.XXXXXX") || exit 1
 WRAP=$(mktemp -d "${TMPDIR:-/tmp}/tmplkit-valgrind.XXXXXX") || exit 1
 export COUNTS VALGRIND=1
 trap 'rm -rf "$COUNTS" "$WRAP"' EXIT
+chmod 755 "$WRAP"   # the permission goldens run the wrappers as nobody
 vg=$(command -v valgrind)
 for tool in "$TOP/$B"/bin/*; do
     printf '#!/bin/sh\nexec "%s" -q --error-exitcode=99 --leak-check=full --errors-for-leak-kinds=definite "%s" "$@"\n' \

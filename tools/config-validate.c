@@ -190,7 +190,14 @@ int main(int argc, char **argv)
             werr = report_write_fd(&d, &ro, 1);
         buf_free(&extra);
         if (werr) {
-            fprintf(stderr, "%s: error: cannot write %s: %s\n", prog, c.output ? c.output : "output", strerror(werr));
+            if (c.output) {
+                buf name = BUF_INIT;
+                quote_controls(&name, c.output, strlen(c.output));   /* a file name reaches a terminal */
+                fprintf(stderr, "%s: %s: error: cannot write: %s [io-write]\n", prog, name.data, strerror(werr));
+                buf_free(&name);
+            } else {
+                fprintf(stderr, "%s: error: cannot write the report: %s [io-write]\n", prog, strerror(werr));
+            }
             status = EXIT_IO;
         } else {
             status = io_failed ? EXIT_IO : d.count[SEV_ERROR] ? EXIT_FINDINGS : EXIT_OK;

@@ -9,6 +9,7 @@
 #include "base/exitcodes.h"
 #include "base/io.h"
 #include "base/oom.h"
+#include "base/quote.h"
 #include "base/sha256.h"
 #include "rules/embedded.h"
 #include <errno.h>
@@ -156,6 +157,16 @@ static int run(char *const argv[])
     return WIFEXITED(status) ? WEXITSTATUS(status) : 128 + (WIFSIGNALED(status) ? WTERMSIG(status) : 0);
 }
 
+
+/* Says on standard error that FILE could not be read or written (what) and why (e), its
+ * name quoted as every name from outside is, since it reaches a terminal. */
+static void file_error(const char *file, const char *what, int e)
+{
+    buf name = BUF_INIT;
+    quote_controls(&name, file, strlen(file));
+    fprintf(stderr, "%s: %s: error: cannot %s: %s\n", prog, name.data, what, strerror(e));
+    buf_free(&name);
+}
 /* Writes out with mender-artifact from the payload files in dir: a module-image of type
  * type; returns an exit code. The Artifact appears complete at out or not at all. */
 static int write_artifact(const settings *s, const char *type, const char *name, const char *dir,
@@ -168,6 +179,15 @@ static int write_artifact(const settings *s, const char *type, const char *name,
     }
     buf tmp = BUF_INIT;
     buf_printf(&tmp, "%s.tmp-%ld", out_path, (long)getpid());
+    /* Made here first, so a place that cannot be written is reported as such, naming the
+     * file, rather than as a failure of mender-artifact. */
+    int fd = open(tmp.data, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0644);
+    if (fd < 0) {
+        file_error(out_path, "write", errno);
+        buf_free(&tmp);
+        return EXIT_IO;
+    }
+    close(fd);
     char **argv = xcalloc(16 + 2 * s->ntypes + 2 * nfiles, sizeof *argv);
     size_t n = 0;
     argv[n++] = "mender-artifact";
@@ -201,7 +221,7 @@ static int write_artifact(const settings *s, const char *type, const char *name,
         unlink(tmp.data);
         status = EXIT_IO;
     } else if (rename(tmp.data, out_path)) {
-        fprintf(stderr, "%s: %s: error: cannot write: %s\n", prog, out_path, strerror(errno));
+        file_error(out_path, "write", errno);
         unlink(tmp.data);
         status = EXIT_IO;
     }
@@ -236,7 +256,7 @@ static int write_module(const char *dir)
         e = errno;
     if (e) {
         unlink(tmp.data);
-        fprintf(stderr, "%s: %s: error: cannot write: %s\n", prog, path.data, strerror(e));
+        file_error(path.data, "write", e);
     }
     buf_free(&path);
     buf_free(&tmp);
@@ -304,9 +324,11 @@ static int write_module_artifact(const settings *s, const char *out_path)
 static int write_config_artifact(const settings *s, const char *out_path, const cli_common *c)
 {
     io_input in;
-    int e = io_input_open(&in, s->config);
+    /* Read, not mapped: the bytes checked are the bytes packed, whatever happens to the
+     * file meanwhile. */
+    int e = io_input_read(&in, s->config);
     if (e) {
-        fprintf(stderr, "%s: %s: error: cannot read: %s\n", prog, s->config, strerror(e));
+        file_error(s->config, "read", e);
         return EXIT_IO;
     }
     /* The config must load in the client it is for, as a deployed config (a server). */
