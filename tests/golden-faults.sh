@@ -142,3 +142,30 @@ big_mender_conf() {
              printf "RACEMARK0\"\n}\n"
          }' > "$1"
 }
+
+# full_disk IN [-i]: run-tool (and with -i, in-place) with IN on a file system that is full:
+# a 2 MiB tmpfs filled up when root may mount one, else (as in CI without that right, or
+# for other users) a file size limit of one block. Each exits 5, writes nothing, leaves no
+# temporary file, and in place keeps the file as it was.
+full_disk() {
+    mkdir disk
+    limit=unlimited
+    if [ "$(id -u)" = 0 ] && mount -t tmpfs -o size=2m tmpfs disk 2> /dev/null; then
+        cp "$1" disk/in.json
+        cp "$1" disk/orig.json
+        dd if=/dev/zero of=disk/fill bs=4096 status=none 2> /dev/null
+    else
+        cp "$1" disk/in.json
+        cp "$1" disk/orig.json
+        : > disk/fill
+        limit=1
+    fi
+    (ulimit -f $limit; sh ./run-tool disk/in.json disk/out.json > /dev/null 2>&1); echo "output on a full disk: exit $?"
+    if [ "${2:-}" = -i ]; then
+        (ulimit -f $limit; sh ./in-place disk/in.json > /dev/null 2>&1); echo "-i on a full disk: exit $?"
+        cmp -s disk/in.json disk/orig.json && echo "the file is intact"
+    fi
+    ls -A disk
+    umount disk 2> /dev/null
+    rm -rf disk
+}

@@ -14,6 +14,8 @@
 #include "rules/embedded.h"
 #include <errno.h>
 #include <fcntl.h>
+#include <limits.h>
+#include <signal.h>
 #include <spawn.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -87,12 +89,64 @@ static int handle(void *ctx, int id, const char *arg)
     return 0;
 }
 
+/* The files and directories this run made that must not outlive it: a signal that ends
+ * the program removes them, newest first (the scratch files before their directory), as
+ * the normal paths do. */
+enum { MAX_LEFTOVERS = 8 };
+static char leftovers[MAX_LEFTOVERS][PATH_MAX];
+static volatile sig_atomic_t nleftovers;
+
+static void remove_leftovers(int sig)
+{
+    for (int i = nleftovers - 1; i >= 0; i--)
+        if (leftovers[i][0] && unlink(leftovers[i]) != 0)
+            rmdir(leftovers[i]);
+    signal(sig, SIG_DFL);
+    raise(sig);
+}
+
+/* Remembers path for removal should a signal end the program before it is removed or
+ * kept (forget_leftover). */
+static void leftover(const char *path)
+{
+    if (nleftovers < MAX_LEFTOVERS && strlen(path) < PATH_MAX) {
+        strcpy(leftovers[nleftovers], path);
+        nleftovers++;
+    }
+}
+
+/* Drops path from the leftovers: it was removed, or is the finished Artifact. */
+static void forget_leftover(const char *path)
+{
+    for (int i = 0; i < nleftovers; i++)
+        if (!strcmp(leftovers[i], path))
+            leftovers[i][0] = '\0';
+    while (nleftovers > 0 && !leftovers[nleftovers - 1][0])
+        nleftovers--;
+}
+
+/* SIGINT, SIGTERM, SIGHUP and SIGPIPE still end the program, without its leftovers; a file
+ * size limit makes write() fail (EFBIG, exit 5) instead of killing it mid-file. */
+static void catch_signals(void)
+{
+    int sigs[] = {SIGINT, SIGTERM, SIGHUP, SIGPIPE};
+    for (size_t i = 0; i < sizeof sigs / sizeof *sigs; i++) {
+        struct sigaction sa = {0}, old;
+        sa.sa_handler = remove_leftovers;
+        sigemptyset(&sa.sa_mask);
+        if (sigaction(sigs[i], NULL, &old) == 0 && old.sa_handler != SIG_IGN)
+            sigaction(sigs[i], &sa, NULL);
+    }
+    signal(SIGXFSZ, SIG_IGN);
+}
+
 /* Writes data to path (created mode 0644, or mode) in one go; returns 0 or an errno. */
 static int write_file(const char *path, const char *data, size_t len, mode_t mode)
 {
     int fd = open(path, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, mode);
     if (fd < 0)
         return errno;
+    leftover(path);
     size_t done = 0;
     while (done < len) {
         ssize_t w = write(fd, data + done, len - done);
@@ -167,6 +221,7 @@ static void file_error(const char *file, const char *what, int e)
     fprintf(stderr, "%s: %s: error: cannot %s: %s\n", prog, name.data, what, strerror(e));
     buf_free(&name);
 }
+
 /* Writes out with mender-artifact from the payload files in dir: a module-image of type
  * type; returns an exit code. The Artifact appears complete at out or not at all. */
 static int write_artifact(const settings *s, const char *type, const char *name, const char *dir,
@@ -188,6 +243,7 @@ static int write_artifact(const settings *s, const char *type, const char *name,
         return EXIT_IO;
     }
     close(fd);
+    leftover(tmp.data);
     char **argv = xcalloc(16 + 2 * s->ntypes + 2 * nfiles, sizeof *argv);
     size_t n = 0;
     argv[n++] = "mender-artifact";
@@ -225,6 +281,7 @@ static int write_artifact(const settings *s, const char *type, const char *name,
         unlink(tmp.data);
         status = EXIT_IO;
     }
+    forget_leftover(tmp.data);
     for (size_t i = 0; i < nfiles; i++)
         buf_free(&paths[i]);
     free(paths);
@@ -258,6 +315,7 @@ static int write_module(const char *dir)
         unlink(tmp.data);
         file_error(path.data, "write", e);
     }
+    forget_leftover(tmp.data);
     buf_free(&path);
     buf_free(&tmp);
     return e ? EXIT_IO : EXIT_OK;
@@ -276,6 +334,7 @@ static char *scratch_dir(void)
         free(dir);
         return NULL;
     }
+    leftover(dir);
     return dir;
 }
 
@@ -285,9 +344,11 @@ static void remove_scratch(char *dir, const char *const *files, size_t n)
         buf p = BUF_INIT;
         buf_printf(&p, "%s/%s", dir, files[i]);
         unlink(p.data);
+        forget_leftover(p.data);
         buf_free(&p);
     }
     rmdir(dir);
+    forget_leftover(dir);
     free(dir);
 }
 
@@ -404,6 +465,7 @@ int main(int argc, char **argv)
                      CO_OUTPUT | CO_FORMAT | CO_QUIET, options, handle, &s,
                      "0 written, 1 the config would not load (nothing written), 2 usage, 5 I/O error, "
                      "mender-artifact missing or failed"};
+    catch_signals();
     cli_common c;
     int r = cli_parse(&spec, argc, argv, &c);
     if (r >= 0) {
