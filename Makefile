@@ -181,7 +181,8 @@ FUZZ_LIB     := $(filter lib/base/% lib/json/%,$(LIB_SRC))
 # The template tools' harness runs them whole: every layer, the compiled-in rules, and the
 # tools' own files without main() (TK_SPEC_ONLY); PCRE2 and libyaml as shared libraries, so
 # that ASan sees into them through their calls.
-FUZZ_TOOLS   := endpoint-audit tmpl-scrub tmpl-relocate tmpl-inject-keys menderconf-dual menderconf-final
+FUZZ_TOOLS   := endpoint-audit tmpl-scrub tmpl-relocate tmpl-inject-keys menderconf-dual menderconf-final \
+                tmpl-apply menderconf-artifact
 FUZZ_TOOLS_LIB = $(LIB_SRC) $(B)/gen/embedded.c -DTK_SPEC_ONLY $(FUZZ_TOOLS:%=tools/%.c)
 fuzz: deps
 	@command -v clang >/dev/null || { echo "fuzz: clang is missing (apt-get install clang)"; exit 5; }

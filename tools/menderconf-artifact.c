@@ -453,7 +453,8 @@ static int write_config_artifact(const settings *s, const char *out_path, const 
     return status;
 }
 
-int main(int argc, char **argv)
+/* The whole program: parses argv, writes what it asks for, returns the exit code. */
+static int artifact_main(int argc, char **argv)
 {
     settings s = {0};
     cli_spec spec = {prog,
@@ -492,3 +493,14 @@ int main(int argc, char **argv)
     cli_free(&c);
     return status;
 }
+
+/* Built without main() (TK_SPEC_ONLY, as the other tools are for their specs), the program
+ * is exported for the fuzzer, which runs it whole. */
+#ifdef TK_SPEC_ONLY
+int (*const menderconf_artifact_main)(int, char **) = artifact_main;
+#else
+int main(int argc, char **argv)
+{
+    return artifact_main(argc, argv);
+}
+#endif
