@@ -12,6 +12,7 @@
 #include "base/quote.h"
 #include "base/sha256.h"
 #include "rules/embedded.h"
+#include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <limits.h>
@@ -89,64 +90,13 @@ static int handle(void *ctx, int id, const char *arg)
     return 0;
 }
 
-/* The files and directories this run made that must not outlive it: a signal that ends
- * the program removes them, newest first (the scratch files before their directory), as
- * the normal paths do. */
-enum { MAX_LEFTOVERS = 8 };
-static char leftovers[MAX_LEFTOVERS][PATH_MAX];
-static volatile sig_atomic_t nleftovers;
-
-static void remove_leftovers(int sig)
-{
-    for (int i = nleftovers - 1; i >= 0; i--)
-        if (leftovers[i][0] && unlink(leftovers[i]) != 0)
-            rmdir(leftovers[i]);
-    signal(sig, SIG_DFL);
-    raise(sig);
-}
-
-/* Remembers path for removal should a signal end the program before it is removed or
- * kept (forget_leftover). */
-static void leftover(const char *path)
-{
-    if (nleftovers < MAX_LEFTOVERS && strlen(path) < PATH_MAX) {
-        strcpy(leftovers[nleftovers], path);
-        nleftovers++;
-    }
-}
-
-/* Drops path from the leftovers: it was removed, or is the finished Artifact. */
-static void forget_leftover(const char *path)
-{
-    for (int i = 0; i < nleftovers; i++)
-        if (!strcmp(leftovers[i], path))
-            leftovers[i][0] = '\0';
-    while (nleftovers > 0 && !leftovers[nleftovers - 1][0])
-        nleftovers--;
-}
-
-/* SIGINT, SIGTERM, SIGHUP and SIGPIPE still end the program, without its leftovers; a file
- * size limit makes write() fail (EFBIG, exit 5) instead of killing it mid-file. */
-static void catch_signals(void)
-{
-    int sigs[] = {SIGINT, SIGTERM, SIGHUP, SIGPIPE};
-    for (size_t i = 0; i < sizeof sigs / sizeof *sigs; i++) {
-        struct sigaction sa = {0}, old;
-        sa.sa_handler = remove_leftovers;
-        sigemptyset(&sa.sa_mask);
-        if (sigaction(sigs[i], NULL, &old) == 0 && old.sa_handler != SIG_IGN)
-            sigaction(sigs[i], &sa, NULL);
-    }
-    signal(SIGXFSZ, SIG_IGN);
-}
-
 /* Writes data to path (created mode 0644, or mode) in one go; returns 0 or an errno. */
 static int write_file(const char *path, const char *data, size_t len, mode_t mode)
 {
     int fd = open(path, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, mode);
     if (fd < 0)
         return errno;
-    leftover(path);
+    io_leftover(path);
     size_t done = 0;
     while (done < len) {
         ssize_t w = write(fd, data + done, len - done);
@@ -193,21 +143,39 @@ static bool on_path(const char *program)
 }
 
 /* Runs argv (argv[0] found on PATH) with stdout sent to stderr, so our own stdout stays
- * free; returns its exit status, or -1 when it could not be started. */
-static int run(char *const argv[])
+ * free, and TMPDIR set to tmpdir, so its own temporary files are where a signal ending this
+ * program removes them; returns its exit status, or -1 when it could not be started. */
+static int run(char *const argv[], const char *tmpdir)
 {
+    size_t n = 0;
+    while (environ[n])
+        n++;
+    char **env = xcalloc(n + 2, sizeof *env);
+    size_t k = 0;
+    for (size_t i = 0; i < n; i++)
+        if (strncmp(environ[i], "TMPDIR=", 7))
+            env[k++] = environ[i];
+    buf t = BUF_INIT;
+    buf_printf(&t, "TMPDIR=%s", tmpdir);
+    env[k++] = t.data;
     posix_spawn_file_actions_t fa;
     posix_spawn_file_actions_init(&fa);
     posix_spawn_file_actions_adddup2(&fa, 2, 1);
     pid_t pid;
-    int e = posix_spawnp(&pid, argv[0], &fa, NULL, argv, environ);
+    int e = posix_spawnp(&pid, argv[0], &fa, NULL, argv, env);
     posix_spawn_file_actions_destroy(&fa);
+    buf_free(&t);
+    free(env);
     if (e)
         return -1;
+    io_child(pid);   /* a signal that ends this program ends the child first */
     int status;
     while (waitpid(pid, &status, 0) < 0)
-        if (errno != EINTR)
+        if (errno != EINTR) {
+            io_child(0);
             return -1;
+        }
+    io_child(0);
     return WIFEXITED(status) ? WEXITSTATUS(status) : 128 + (WIFSIGNALED(status) ? WTERMSIG(status) : 0);
 }
 
@@ -232,18 +200,11 @@ static int write_artifact(const settings *s, const char *type, const char *name,
                         "written\n", prog);
         return EXIT_IO;
     }
+    /* mender-artifact writes into the scratch directory; the Artifact is then copied to
+     * out_path as every output is written (all or nothing, /dev/stdout as a stream, the
+     * replaced file's mode kept), which out_path.tmp-PID renamed would not give. */
     buf tmp = BUF_INIT;
-    buf_printf(&tmp, "%s.tmp-%ld", out_path, (long)getpid());
-    /* Made here first, so a place that cannot be written is reported as such, naming the
-     * file, rather than as a failure of mender-artifact. */
-    int fd = open(tmp.data, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0644);
-    if (fd < 0) {
-        file_error(out_path, "write", errno);
-        buf_free(&tmp);
-        return EXIT_IO;
-    }
-    close(fd);
-    leftover(tmp.data);
+    buf_printf(&tmp, "%s/artifact.mender", dir);
     char **argv = xcalloc(16 + 2 * s->ntypes + 2 * nfiles, sizeof *argv);
     size_t n = 0;
     argv[n++] = "mender-artifact";
@@ -269,19 +230,24 @@ static int write_artifact(const settings *s, const char *type, const char *name,
     }
     argv[n++] = "-o";
     argv[n++] = tmp.data;
-    int rc = run(argv);
+    int rc = run(argv, dir);
     int status = EXIT_OK;
     if (rc != 0) {
         fprintf(stderr, "%s: error: mender-artifact %s (exit %d): no Artifact written\n", prog,
                 rc < 0 ? "could not be started" : "failed", rc);
-        unlink(tmp.data);
         status = EXIT_IO;
-    } else if (rename(tmp.data, out_path)) {
-        file_error(out_path, "write", errno);
-        unlink(tmp.data);
-        status = EXIT_IO;
+    } else {
+        buf artifact = BUF_INIT;
+        int e = io_read_all(tmp.data, &artifact);
+        if (e)
+            file_error(tmp.data, "read", e);
+        else if ((e = io_write_atomic(out_path, artifact.data, artifact.len)))
+            file_error(out_path, "write", e);
+        if (e)
+            status = EXIT_IO;
+        buf_free(&artifact);
     }
-    forget_leftover(tmp.data);
+    unlink(tmp.data);
     for (size_t i = 0; i < nfiles; i++)
         buf_free(&paths[i]);
     free(paths);
@@ -315,7 +281,7 @@ static int write_module(const char *dir)
         unlink(tmp.data);
         file_error(path.data, "write", e);
     }
-    forget_leftover(tmp.data);
+    io_forget(tmp.data);
     buf_free(&path);
     buf_free(&tmp);
     return e ? EXIT_IO : EXIT_OK;
@@ -334,21 +300,28 @@ static char *scratch_dir(void)
         free(dir);
         return NULL;
     }
-    leftover(dir);
+    io_leftover(dir);
     return dir;
 }
 
-static void remove_scratch(char *dir, const char *const *files, size_t n)
+/* Removes the scratch directory with everything in it: the payload, and whatever
+ * mender-artifact left there (its TMPDIR) if it failed. */
+static void remove_scratch(char *dir)
 {
-    for (size_t i = 0; i < n; i++) {
+    DIR *d = opendir(dir);
+    for (struct dirent *e; d && (e = readdir(d));) {
+        if (!strcmp(e->d_name, ".") || !strcmp(e->d_name, ".."))
+            continue;
         buf p = BUF_INIT;
-        buf_printf(&p, "%s/%s", dir, files[i]);
+        buf_printf(&p, "%s/%s", dir, e->d_name);
         unlink(p.data);
-        forget_leftover(p.data);
+        io_forget(p.data);
         buf_free(&p);
     }
+    if (d)
+        closedir(d);
     rmdir(dir);
-    forget_leftover(dir);
+    io_forget(dir);
     free(dir);
 }
 
@@ -377,7 +350,7 @@ static int write_module_artifact(const settings *s, const char *out_path)
     else
         status = write_artifact(s, "single-file", s->name ? s->name : "menderconf-module-" TMPLKIT_VERSION, dir,
                                 files, 4, out_path);
-    remove_scratch(dir, files, 4);
+    remove_scratch(dir);
     return status;
 }
 
@@ -445,7 +418,7 @@ static int write_config_artifact(const settings *s, const char *out_path, const 
             } else {
                 status = write_artifact(s, "menderconf", s->name, dir, files, 2, out_path);
             }
-            remove_scratch(dir, files, 2);
+            remove_scratch(dir);
         }
     }
     buf_free(&manifest);
@@ -466,7 +439,6 @@ static int artifact_main(int argc, char **argv)
                      CO_OUTPUT | CO_FORMAT | CO_QUIET, options, handle, &s,
                      "0 written, 1 the config would not load (nothing written), 2 usage, 5 I/O error, "
                      "mender-artifact missing or failed"};
-    catch_signals();
     cli_common c;
     int r = cli_parse(&spec, argc, argv, &c);
     if (r >= 0) {

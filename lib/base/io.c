@@ -9,7 +9,10 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/mman.h>
+#include <stdint.h>
 #include <sys/stat.h>
+#include <sys/syscall.h>
+#include <sys/wait.h>
 #include <unistd.h>
 
 bool io_is_stdin(const char *path)
@@ -56,40 +59,111 @@ int io_read_all(const char *path, buf *b)
     return err;
 }
 
-/* The temporary file being written, so a signal that ends the program removes it. */
+/* The temporary file being written, so a signal that ends the program removes it, and
+ * the other files and directories a program asked to have removed then (io_leftover). */
 static volatile sig_atomic_t pending_set;
 static char pending_tmp[PATH_MAX];
+enum { MAX_LEFTOVERS = 8 };
+static char leftovers[MAX_LEFTOVERS][PATH_MAX];
+static volatile sig_atomic_t nleftovers;
+static volatile pid_t child;     /* a running child that may still write them, or 0 */
+
+/* Removes the files directly in directory path with system calls alone (a signal handler
+ * calls it): what a killed child left in a scratch directory under names of its own. */
+static void purge_dir(const char *path)
+{
+    int fd = open(path, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+    if (fd < 0)
+        return;
+    /* the kernel's record of one entry (linux_dirent64) */
+    struct entry {
+        uint64_t ino;
+        int64_t off;
+        unsigned short reclen;
+        unsigned char type;
+        char name[];
+    };
+    _Alignas(8) char records[4096];
+    long n;
+    while ((n = syscall(SYS_getdents64, fd, records, sizeof records)) > 0)
+        for (long at = 0; at < n;) {
+            const struct entry *e = (const struct entry *)(records + at);
+            if (strcmp(e->name, ".") && strcmp(e->name, ".."))
+                unlinkat(fd, e->name, 0);
+            at += e->reclen;
+        }
+    close(fd);
+}
 
 static void remove_pending(int sig)
 {
+    if (child > 0) {
+        kill(child, SIGKILL);
+        while (waitpid(child, NULL, 0) < 0 && errno == EINTR) {
+        }
+    }
     if (pending_set)
         unlink(pending_tmp);
+    /* newest first: a directory's files before the directory */
+    for (int i = nleftovers - 1; i >= 0; i--)
+        if (leftovers[i][0] && unlink(leftovers[i]) != 0) {
+            purge_dir(leftovers[i]);
+            rmdir(leftovers[i]);
+        }
     signal(sig, SIG_DFL);
     raise(sig);
 }
 
-static void track_pending(const char *tmp)
+static void catch_ending_signals(void)
 {
     static bool handlers;
-    if (!handlers) {
-        /* SIGPIPE, SIGINT, SIGTERM, SIGHUP still end the program, without the temporary
-         * file; a file size limit makes write() fail with EFBIG instead of killing. */
-        handlers = true;
-        int sigs[] = {SIGPIPE, SIGINT, SIGTERM, SIGHUP};
-        for (size_t i = 0; i < sizeof sigs / sizeof *sigs; i++) {
-            struct sigaction sa = {0}, old;
-            sa.sa_handler = remove_pending;
-            sigemptyset(&sa.sa_mask);
-            if (sigaction(sigs[i], NULL, &old) == 0 && old.sa_handler != SIG_IGN)
-                sigaction(sigs[i], &sa, NULL);
-        }
-        signal(SIGXFSZ, SIG_IGN);
+    if (handlers)
+        return;
+    /* SIGPIPE, SIGINT, SIGTERM, SIGHUP still end the program, without the temporary
+     * files; a file size limit makes write() fail with EFBIG instead of killing. */
+    handlers = true;
+    int sigs[] = {SIGPIPE, SIGINT, SIGTERM, SIGHUP};
+    for (size_t i = 0; i < sizeof sigs / sizeof *sigs; i++) {
+        struct sigaction sa = {0}, old;
+        sa.sa_handler = remove_pending;
+        sigemptyset(&sa.sa_mask);
+        if (sigaction(sigs[i], NULL, &old) == 0 && old.sa_handler != SIG_IGN)
+            sigaction(sigs[i], &sa, NULL);
     }
+    signal(SIGXFSZ, SIG_IGN);
+}
+
+static void track_pending(const char *tmp)
+{
+    catch_ending_signals();
     pending_set = 0;
     if (tmp && strlen(tmp) < sizeof pending_tmp) {
         strcpy(pending_tmp, tmp);
         pending_set = 1;
     }
+}
+
+void io_leftover(const char *path)
+{
+    catch_ending_signals();
+    if (nleftovers < MAX_LEFTOVERS && strlen(path) < PATH_MAX) {
+        strcpy(leftovers[nleftovers], path);
+        nleftovers++;
+    }
+}
+
+void io_child(pid_t pid)
+{
+    child = pid;
+}
+
+void io_forget(const char *path)
+{
+    for (int i = 0; i < nleftovers; i++)
+        if (!strcmp(leftovers[i], path))
+            leftovers[i][0] = '\0';
+    while (nleftovers > 0 && !leftovers[nleftovers - 1][0])
+        nleftovers--;
 }
 
 /* The descriptor a path names when it is the program's own standard stream or an open

@@ -3,6 +3,7 @@
 #define TK_IO_H
 #include "base/buf.h"
 #include <stdbool.h>
+#include <sys/types.h>
 
 /* Reads all of path (NULL or "-" means stdin) into *b, any size; returns 0 or an errno. */
 int io_read_all(const char *path, buf *b);
@@ -51,6 +52,18 @@ void io_atomic_abort(io_atomic *a);
 /* Replaces path with data[0..len) through io_atomic (all or nothing); returns 0 or an
  * errno. */
 int io_write_atomic(const char *path, const char *data, size_t len);
+
+/* Has path (a file, or a directory with the files in it) removed should a signal end the
+ * program (SIGINT, SIGTERM, SIGHUP, SIGPIPE) before io_forget(path); at most 8 at a time.
+ * Also makes a file size limit fail writes (EFBIG) instead of killing the program. */
+void io_leftover(const char *path);
+
+/* Names the child process (0: none) that a signal ending the program first kills and
+ * reaps, so that it writes nothing after the leftovers are removed. */
+void io_child(pid_t pid);
+
+/* Drops path from what a signal would remove: it was removed, or is to stay. */
+void io_forget(const char *path);
 
 /* Returns true when path names the standard input ("-" or NULL). */
 bool io_is_stdin(const char *path);

@@ -12,6 +12,7 @@
 #include "base/quote.h"
 #include "base/utf8.h"
 #include "unit.h"
+#include <signal.h>
 #include <sys/wait.h>
 #include <fcntl.h>
 #include <stdlib.h>
@@ -256,6 +257,41 @@ static void test_truncated_input(void)
     unlink(path);
 }
 
+/* A signal that ends the program removes what io_leftover named: a scratch directory
+ * with files in it under names nobody registered (as a killed child leaves them), and a
+ * file; what io_forget dropped stays. */
+static void test_leftovers_removed_by_signal(void)
+{
+    char dir[] = "/tmp/tmplkit-unit-left.XXXXXX";
+    CHECK(mkdtemp(dir) != NULL);
+    char inner[64], other[64], kept[64];
+    snprintf(inner, sizeof inner, "%s/data1234", dir);
+    snprintf(other, sizeof other, "%s.file", dir);
+    snprintf(kept, sizeof kept, "%s.kept", dir);
+    const char *made[] = {inner, other, kept};
+    for (size_t i = 0; i < 3; i++) {
+        int fd = open(made[i], O_WRONLY | O_CREAT | O_TRUNC, 0600);
+        CHECK(fd >= 0 && write(fd, "x", 1) == 1);
+        close(fd);
+    }
+    fflush(stdout);
+    pid_t pid = fork();
+    if (pid == 0) {
+        io_leftover(dir);
+        io_leftover(other);
+        io_leftover(kept);
+        io_forget(kept);
+        raise(SIGTERM);
+        _exit(0);
+    }
+    int status = 0;
+    waitpid(pid, &status, 0);
+    CHECK(WIFSIGNALED(status) && WTERMSIG(status) == SIGTERM);
+    CHECK(access(dir, F_OK) != 0 && access(other, F_OK) != 0);
+    CHECK(access(kept, F_OK) == 0);
+    unlink(inner), unlink(other), unlink(kept), rmdir(dir);
+}
+
 /* pos_of_many gives what pos_of gives, on long lines, many lines and multibyte text. */
 static void test_pos_many(void)
 {
@@ -292,6 +328,7 @@ int main(void)
     test_arena();
     test_sha256();
     test_truncated_input();
+    test_leftovers_removed_by_signal();
     test_pos_many();
     return unit_summary("unit support");
 }
