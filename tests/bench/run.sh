@@ -9,6 +9,7 @@ W=$(mktemp -d "${TMPDIR:-/tmp}/tmplkit-bench.XXXXXX")
 trap 'rm -rf "$W"' EXIT
 CFLAGS_B="-O2 -std=c11 -D_DEFAULT_SOURCE -I$TOP/lib"
 cc $CFLAGS_B -o "$W/gen_arm" "$TOP/tests/bench/gen_arm.c"
+cc $CFLAGS_B -o "$W/gen_collide" "$TOP/tests/bench/gen_collide.c"
 cc $CFLAGS_B -o "$W/measure" "$TOP/tests/bench/measure.c"
 cc $CFLAGS_B -static -o "$W/roundtrip" "$TOP/tests/bench/roundtrip.c" "$TOP/$B/libtmplkit.a" $(pkg-config --libs yaml-0.1 libpcre2-8) -lm
 cc $CFLAGS_B -o "$W/readloop" "$TOP/tests/bench/readloop.c"
@@ -192,6 +193,9 @@ gen() {
     ints) awk -v n="$2" 'BEGIN { printf "["; for (i = 0; i < n; i++) printf "%s[%d, [%d]]", i ? ", " : "", i, i; print "]" }' ;;
     copies) awk -v n="$2" 'BEGIN { print "tool: any\nversion: 1\nrules:\n  - id: c\n    select: \"$\"\n    do:\n      patch:"; for (i = 0; i < n; i++) printf "        - {op: copy, from: /a, path: /c%d}\n", i }' ;;
     hubs) "$W/gen_arm" 0 "$2" ;;
+    collide) "$W/gen_collide" "$2" ;;
+    deep) awk -v n="$2" 'BEGIN { for (i = 0; i < n; i++) printf "["; for (i = 0; i < n; i++) printf "]"; print "" }' ;;
+    doubling) awk -v n="$2" 'BEGIN { print "tool: any\nversion: 1\nrules:\n  - id: d\n    select: \"$\"\n    do:\n      patch:"; for (i = 0; i < n; i++) printf "        - {op: copy, from: \"\", path: /x%d}\n", i }' ;;
     groups) awk -v n="$2" 'BEGIN {
         printf "{\"$schema\": \"https://schema.management.azure.com/schemas/2019-04-01/deploymentTemplate.json#\", \"contentVersion\": \"1.0.0.0\", \"resources\": ["
         for (i = 0; i < n; i++) {
@@ -205,6 +209,7 @@ gen() {
 printf '{"$defs": {"x": {"anyOf": [{"type": "integer"}, {"type": "array", "items": {"$ref": "#/$defs/x"}}]}}, "$ref": "#/$defs/x"}\n' > "$W/self.json"
 printf '{"a": {"k": [1, 2, 3]}}\n' > "$W/a.json"
 printf '{"a": 1}\n' > "$W/one.json"
+printf 'tool: any\nversion: 1\nrules:\n  - id: s\n    select: "$..*..*..*"\n    do: {report: {severity: note, message: x}}\n' > "$W/stars.yaml"
 printf 'tool: any\nversion: 1\nrules:\n  - id: s\n    select: "$[*]"\n    do: {set: 0}\n' > "$W/setall.yaml"
 # ratio LABEL SHAPE N CMD...: CMD runs with {} replaced by the input of size n, then 2n.
 ratio() {
@@ -230,6 +235,17 @@ ratio "YAML flow sequence on one line" yaml-flow 80000 "$BIN/tmpl-apply -r {} $W
 ratio "YAML mapping with n keys" yaml-keys 80000 "$BIN/tmpl-apply -r {} $W/one.json"
 ratio "n rules in one file" rules 20000 "$BIN/tmpl-apply -r {} $W/one.json"
 ratio "n findings in one file (text report)" findings 40000 "$BIN/config-validate --kind mender-conf {}"
+# Names whose FNV-1a hashes share their low 20 bits: one bucket for an unseeded hash with a
+# power-of-two mask (131,072 such names took 37 s when the tables used one); SipHash with a
+# key per process spreads them.
+ratio "n names crafted to collide in one hash class" collide 262144 "$BIN/config-validate --kind json -q {}"
+ratio "n names crafted to collide, through the tree" collide 262144 "$BIN/tmpl-apply -r $TOP/tests/bench/empty.yaml {}"
+# Both sizes reach the 16 Mi node cap of a query step and stop there (exit 4): bounded,
+# where each deeper level once multiplied the work (2.35 GB on a 1000-deep input).
+ratio "\$..*..*..* on n-deep input (to the node cap)" deep 480 "$BIN/tmpl-apply -r $W/stars.yaml {}"
+# n copies of the whole document into itself would double it n times; both sizes stop at
+# the growth cap (16 times the input and 256 MiB more, exit 4).
+ratio "n doubling patch copies (to the growth cap)" doubling 30 "$BIN/tmpl-apply -r {} $W/one.json"
 ratio "a self-referencing schema on n nested items" ints 400000 "$BIN/config-validate --schema $W/self.json {}"
 # Was quadratic (ratio 3.4 to 4.7: each add scanned the object for its name); a patch now
 # indexes the names of a large object it edits (lib/query/jsonpatch.c, member_index).
