@@ -5,10 +5,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-typedef struct scratch {
-    const json_node **slots;
-    size_t cap;
-} scratch;
+typedef json_dup_scratch scratch;
 
 /* c folded to lower case when names compare ignoring case. */
 static inline unsigned char fold(unsigned char c, bool icase)
@@ -99,3 +96,23 @@ void json_find_duplicates(const json_node *root, bool icase, json_dup_fn fn, voi
     free(s.slots);
 }
 
+/* Records that some name repeats (json_object_repeats' callback). */
+static void note_repeat(void *ctx, const json_node *dup, const json_node *first)
+{
+    (void)dup, (void)first;
+    *(bool *)ctx = true;
+}
+
+bool json_object_repeats(const json_node *obj, bool icase, json_dup_scratch *s)
+{
+    bool repeats = false;
+    check_object(obj, icase, note_repeat, &repeats, s);
+    return repeats;
+}
+
+void json_dup_scratch_free(json_dup_scratch *s)
+{
+    free(s->slots);
+    s->slots = NULL;
+    s->cap = 0;
+}

@@ -1,6 +1,7 @@
 /* The strict RFC 8259 parser: iterative (an explicit stack, so depth costs no C stack),
  * scanning eight bytes at a time through the plain parts of strings and indentation. */
 #include "json/json_parse.h"
+#include "json/json_dup.h"
 #include "json/keyset.h"
 #include "base/oom.h"
 #include "base/utf8.h"
@@ -417,11 +418,15 @@ json_doc *json_parse(const char *src, size_t len, const json_parse_opts *opts, j
     /* Checking only: one reusable node per depth (and one for scalars) instead of a tree. */
     json_node *pool = ps.tree ? NULL : xcalloc(max_depth + 2, sizeof *pool);
     json_dupkey_fn on_dup = ps.tree ? NULL : opts->on_duplicate;
-    /* Names are compared while they are hot in the cache: a tree marks objects that repeat
-     * one (JF_DUPS, and JF_DUPS_BELOW up the stack), so later checks need not walk it all. */
-    bool track = ps.tree || on_dup;
+    /* Checking only, names are kept as they are read (there are no nodes to keep them). A
+     * tree marks the objects that repeat a name (JF_DUPS, and JF_DUPS_BELOW up the stack)
+     * as each closes, from its member nodes: a table of the names of every open object
+     * beside the tree would cost 40 to 56 bytes a member more at the peak. */
+    bool track = on_dup != NULL;
+    bool icase = opts && opts->dup_icase;
+    json_dup_scratch repeats = {NULL, 0};
     keyset keys;
-    keyset_init(&keys, opts && opts->dup_icase);
+    keyset_init(&keys, icase);
     unsigned depth = 0;
     const char *p = src, *end = src + len;
     const char *comma = NULL;           /* the comma just read, for "trailing comma" */
@@ -607,13 +612,8 @@ after_value:
                     goto out;
                 if (track) {
                     const keyrec *first = keyset_add(&keys, key, key_len, (size_t)(key_at - src));
-                    if (first && on_dup)
+                    if (first)
                         on_dup(opts->ctx, (size_t)(key_at - src), first->at, key, key_len);
-                    if (first && ps.tree && !(top->flags & JF_DUPS)) {
-                        top->flags |= JF_DUPS;
-                        for (unsigned k = depth - 1; k-- > 0 && !(stack[k]->flags & JF_DUPS_BELOW);)
-                            stack[k]->flags |= JF_DUPS_BELOW;
-                    }
                 }
             }
             if (p >= end) {
@@ -626,6 +626,11 @@ after_value:
             set_end(top, (size_t)(p + 1 - src));
             if (track && top->type == JSON_OBJECT)
                 keyset_pop(&keys);
+            if (ps.tree && top->type == JSON_OBJECT && json_object_repeats(top, icase, &repeats)) {
+                top->flags |= JF_DUPS;
+                for (unsigned k = depth - 1; k-- > 0 && !(stack[k]->flags & JF_DUPS_BELOW);)
+                    stack[k]->flags |= JF_DUPS_BELOW;
+            }
             depth--;
             if (depth)
                 stack[depth - 1]->marks |= (uint16_t)(top->marks & JM_NAMES_BLOOM);
@@ -640,6 +645,7 @@ out:
     free(stack);
     free(pool);
     keyset_free(&keys);
+    json_dup_scratch_free(&repeats);
     if (!ok) {
         json_doc_free(doc);
         return NULL;
