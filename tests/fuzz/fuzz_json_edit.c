@@ -1,12 +1,15 @@
 /* libFuzzer harness: the JSON parser and the writer. For any input that parses:
  *   - written back unedited, it is byte-identical;
- *   - the streaming check agrees with the tree parser;
+ *   - the streaming check agrees with the tree parser, on the verdict and on the repeated
+ *     member names (byte for byte and ignoring case: the names the check reports as they
+ *     are read are the ones json_find_duplicates finds through the tree's marks);
  *   - after one edit chosen from the input's last bytes (remove, rename, set, append in
  *     some container), the output parses and holds the same tree as the edit made on a
  *     fresh parse (compared in one fixed layout).
  * Build and run: make fuzz FUZZ_SECONDS=N. */
 #include "base/buf.h"
 #include "json/json.h"
+#include "json/json_dup.h"
 #include "json/json_parse.h"
 #include "json/json_write.h"
 #include <stdint.h>
@@ -61,6 +64,39 @@ static bool apply_edit(json_doc *doc, unsigned op, size_t which, size_t child)
     }
 }
 
+static void count_read(void *ctx, size_t dup_at, size_t first_at, const char *key, size_t len)
+{
+    (void)dup_at, (void)first_at, (void)key, (void)len;
+    ++*(size_t *)ctx;
+}
+
+static void count_found(void *ctx, const json_node *dup, const json_node *first)
+{
+    (void)dup, (void)first;
+    ++*(size_t *)ctx;
+}
+
+/* The repeats the streaming check reports are the ones found through the tree. */
+static void check_repeats(const char *src, size_t size, bool icase)
+{
+    json_error err;
+    size_t read = 0, found = 0;
+    json_parse_opts po = {0};
+    po.check_only = true;
+    po.on_duplicate = count_read;
+    po.ctx = &read;
+    po.dup_icase = icase;
+    json_doc_free(json_parse(src, size, &po, &err));
+    json_parse_opts pt = {0};
+    pt.dup_icase = icase;
+    json_doc *t = json_parse(src, size, &pt, &err);
+    if (t)
+        json_find_duplicates(t->root, icase, count_found, &found);
+    json_doc_free(t);
+    if (read != found)
+        abort();
+}
+
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
     if (size < 3)
@@ -79,6 +115,8 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
     json_doc_free(chk);
     if (!a)
         return 0;
+    check_repeats(src, size, false);
+    check_repeats(src, size, true);
     json_style st;
     json_style_detect(a, &st);
     buf same = BUF_INIT;
