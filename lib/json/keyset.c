@@ -85,7 +85,7 @@ static void rebuild(keyset *ks, keyset_level *l, size_t want)
     }
     memset(l->slots, 0, l->cap * sizeof *l->slots);
     for (size_t k = l->base; k < ks->n; k++)
-        l->slots[slot_of(ks, l, ks->recs[k].key, ks->recs[k].len)] = k + 1;   /* names are unique */
+        l->slots[slot_of(ks, l, ks->recs[k].key, ks->recs[k].len)] = (uint32_t)(k + 1);   /* names are unique */
     l->built = true;
 }
 
@@ -94,6 +94,8 @@ const keyrec *keyset_add(keyset *ks, const char *key, size_t len, size_t at)
     keyset_level *l = &ks->levels[ks->depth - 1];
     size_t count = ks->n - l->base;
     if (ks->n == ks->cap) {
+        if (ks->n >= UINT32_MAX - 1)
+            tk_oom();   /* a slot could not name the record (unreachable: see slots) */
         ks->cap = ks->cap ? ks->cap * 2 : 64;
         ks->recs = xrealloc(ks->recs, ks->cap * sizeof *ks->recs);
     }
@@ -108,7 +110,7 @@ const keyrec *keyset_add(keyset *ks, const char *key, size_t len, size_t at)
         size_t i = slot_of(ks, l, key, len);
         if (l->slots[i])
             return &ks->recs[l->slots[i] - 1];
-        l->slots[i] = ks->n + 1;
+        l->slots[i] = (uint32_t)(ks->n + 1);
     }
     ks->recs[ks->n++] = (keyrec){key, len, at};
     return NULL;

@@ -14,7 +14,8 @@ typedef struct keyrec {
 
 typedef struct keyset_level {
     size_t base;        /* first record of this object in recs */
-    size_t *slots;      /* hash of record index + 1, built once the object grows large */
+    uint32_t *slots;    /* hash of record index + 1, built once the object grows large (half
+                           the memory of size_t; 2^32 - 2 names would take 96 GiB of records) */
     size_t cap;
     bool built;         /* slots hold this object's names */
 } keyset_level;
