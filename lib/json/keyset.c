@@ -50,17 +50,21 @@ static bool same(const keyset *ks, const keyrec *r, const char *key, size_t len)
     return true;
 }
 
-static uint64_t hash(const keyset *ks, const char *key, size_t len)
+static uint32_t hash(const keyset *ks, const char *key, size_t len)
 {
-    return json_name_hash(key, len, ks->icase);
+    return (uint32_t)json_name_hash(key, len, ks->icase);
 }
 
-/* The slot of the level's table that holds name, or the empty slot where it would go. */
-static inline size_t slot_of(const keyset *ks, const keyset_level *l, const char *key, size_t len)
+/* The slot of the level's table that holds the name of hash h, or the empty slot where it
+ * would go. */
+static inline size_t slot_of(const keyset *ks, const keyset_level *l, uint32_t h, const char *key, size_t len)
 {
-    size_t i = (size_t)hash(ks, key, len) & (l->cap - 1);
-    while (l->slots[i] && !same(ks, &ks->recs[l->slots[i] - 1], key, len))
-        i = (i + 1) & (l->cap - 1);
+    size_t i = h & (l->cap - 1);
+    for (; l->slots[i]; i = (i + 1) & (l->cap - 1)) {
+        const keyrec *r = &ks->recs[l->slots[i] - 1];
+        if (r->hash == h && same(ks, r, key, len))
+            break;
+    }
     return i;
 }
 
@@ -84,8 +88,17 @@ static void rebuild(keyset *ks, keyset_level *l, size_t want)
         l->cap = cap;
     }
     memset(l->slots, 0, l->cap * sizeof *l->slots);
-    for (size_t k = l->base; k < ks->n; k++)
-        l->slots[slot_of(ks, l, ks->recs[k].key, ks->recs[k].len)] = (uint32_t)(k + 1);   /* names are unique */
+    /* the names added while the level was scanned were not hashed then */
+    for (size_t k = l->base; k < ks->n && k < l->base + LINEAR_LIMIT; k++)
+        ks->recs[k].hash = hash(ks, ks->recs[k].key, ks->recs[k].len);
+    for (size_t k = l->base; k < ks->n; k++) {
+        /* names are unique here: the first empty slot from the home slot is the place */
+        const keyrec *r = &ks->recs[k];
+        size_t i = r->hash & (l->cap - 1);
+        while (l->slots[i])
+            i = (i + 1) & (l->cap - 1);
+        l->slots[i] = (uint32_t)(k + 1);
+    }
     l->built = true;
 }
 
@@ -93,12 +106,15 @@ const keyrec *keyset_add(keyset *ks, const char *key, size_t len, size_t at)
 {
     keyset_level *l = &ks->levels[ks->depth - 1];
     size_t count = ks->n - l->base;
-    if (ks->n == ks->cap) {
-        if (ks->n >= UINT32_MAX - 1)
-            tk_oom();   /* a slot could not name the record (unreachable: see slots) */
+    if (ks->n == ks->cap || len > UINT32_MAX) {
+        /* a slot could not name the record, or the record the name (unreachable: see
+         * slots, and names past 4 GiB are refused by the parser) */
+        if (ks->n >= UINT32_MAX - 1 || len > UINT32_MAX)
+            tk_oom();
         ks->cap = ks->cap ? ks->cap * 2 : 64;
         ks->recs = xrealloc(ks->recs, ks->cap * sizeof *ks->recs);
     }
+    uint32_t h = 0;
     if (count < LINEAR_LIMIT) {
         /* Small objects, the common case, are cheaper to scan than to hash. */
         const keyrec *r = scan(ks, l, key, len);
@@ -107,12 +123,13 @@ const keyrec *keyset_add(keyset *ks, const char *key, size_t len, size_t at)
     } else {
         if (!l->built || (count + 1) * 2 > l->cap)
             rebuild(ks, l, count + 1);
-        size_t i = slot_of(ks, l, key, len);
+        h = hash(ks, key, len);
+        size_t i = slot_of(ks, l, h, key, len);
         if (l->slots[i])
             return &ks->recs[l->slots[i] - 1];
         l->slots[i] = (uint32_t)(ks->n + 1);
     }
-    ks->recs[ks->n++] = (keyrec){key, len, at};
+    ks->recs[ks->n++] = (keyrec){key, at, (uint32_t)len, h};
     return NULL;
 }
 
@@ -122,7 +139,7 @@ const keyrec *keyset_find(const keyset *ks, const char *key, size_t len)
     if (!l->built)
         return scan(ks, l, key, len);
     /* Once built, the table holds every record of the level (keyset_add inserts each). */
-    size_t i = slot_of(ks, l, key, len);
+    size_t i = slot_of(ks, l, hash(ks, key, len), key, len);
     return l->slots[i] ? &ks->recs[l->slots[i] - 1] : NULL;
 }
 

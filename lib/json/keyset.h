@@ -8,8 +8,10 @@
 
 typedef struct keyrec {
     const char *key;
-    size_t len;
     size_t at;          /* offset of the name's opening quote */
+    uint32_t len;       /* as a tree's key_len: names are shorter than 4 GiB */
+    uint32_t hash;      /* the name's hash (low half): its home slot, and what a probe that
+                           meets another name mostly tells it apart by, without reading it */
 } keyrec;
 
 typedef struct keyset_level {

@@ -7,8 +7,8 @@
  * How: the low 20 bits of FNV-1a's state depend only on the low 20 bits of the state
  * before and the bytes read (multiplication and XOR carry upwards only). For the state
  * reached so far, two distinct 3-letter blocks leading to the same low bits are found by
- * trying every block; a name is then a choice of one block of each pair, so k pairs give
- * 2^k names with one hash class. */
+ * trying every block; a name is then a choice of one block of each pair, so 20 pairs give
+ * 2^20 names of 60 letters with one hash class. */
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -34,10 +34,10 @@ int main(int argc, char **argv)
         fprintf(stderr, "usage: gen_collide N (1 to %ld)\n", 1L << MAX_PAIRS);
         return 2;
     }
+    /* every name has all the blocks, so n and 2n names are equally long (only the input's
+     * size then doubles with n) */
     char pairs[MAX_PAIRS][2][BLOCK + 1];
-    int npairs = 0;
-    while ((1L << npairs) < n)
-        npairs++;
+    int npairs = MAX_PAIRS;
     /* the low bits of the state are all that matter, so one state stands for all names */
     uint64_t h = 0xcbf29ce484222325ull;
     int *seen = malloc(sizeof *seen * (MASK + 1));
