@@ -201,6 +201,7 @@ fuzz: deps
 	    *) extra="$(LIB_SRC) $(B)/gen/embedded.c -lyaml -lpcre2-8 -lm" ;; \
 	    esac; \
 	    clang -O1 -g -fsanitize=fuzzer,address,undefined -std=c11 -D_POSIX_C_SOURCE=200809L -D_DEFAULT_SOURCE -Ilib \
+	        -DJSON_PACK_MIN=1 \
 	        -DTMPLKIT_VERSION='"$(VERSION)"' $$h $$extra -o $(B)/fuzz/$$n || exit 1; \
 	    echo "fuzz: $$n for $(FUZZ_SECONDS) s"; \
 	    $(B)/fuzz/$$n -max_total_time=$(FUZZ_SECONDS) -max_len=4096 -dict=tests/fuzz/$$dict.dict $(B)/fuzz/corpus \
@@ -209,9 +210,12 @@ fuzz: deps
 	    [ $$rc = 0 ] || { echo "fuzz: $$n found a failure (exit $$rc):"; tail -40 $(B)/fuzz/$$n.log; exit 1; }; \
 	done
 
+# build-packed: the same tools with every array of scalars packed (JSON_PACK_MIN=1, where
+# 16 is the real threshold), for the golden tests once more: packed arrays must never show.
 check: deps test-deps
 	@$(MAKE) --no-print-directory build
-	@B=$(B) CONFORMANCE=$(CONFORMANCE) sh tests/run-all.sh
+	@$(MAKE) --no-print-directory B=build-packed EXTRA_CFLAGS=-DJSON_PACK_MIN=1 build
+	@B=$(B) PACKED_B=build-packed CONFORMANCE=$(CONFORMANCE) sh tests/run-all.sh
 
 # The same suites, built and run under AddressSanitizer and UBSan.
 check-asan: deps test-deps

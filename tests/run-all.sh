@@ -8,6 +8,10 @@ sh "$TOP/tests/check-layers.sh"
 sh "$TOP/tests/check-build-rules.sh"
 sh "$TOP/tests/run-unit.sh"
 sh "$TOP/tests/run-golden.sh"
+# Once more with every array of scalars packed (make check builds PACKED_B for it).
+if [ -n "${PACKED_B:-}" ] && [ -d "$TOP/$PACKED_B/bin" ]; then
+    BIN="$TOP/$PACKED_B/bin" GOLDEN_LABEL="golden, arrays packed" sh "$TOP/tests/run-golden.sh"
+fi
 sh "$TOP/tests/run-conformance.sh"
 sh "$TOP/tests/check-shell.sh"
 sh "$TOP/tests/check-completion.sh"

@@ -64,9 +64,9 @@ for case in "$TOP"/testdata/golden/*/*/; do
         passed=$((passed + 1))
     else
         failed=$((failed + 1))
-        echo "FAIL golden $name: $why"
+        echo "FAIL ${GOLDEN_LABEL:-golden} $name: $why"
     fi
 done
-echo "golden: $passed passed, $failed failed"
+echo "${GOLDEN_LABEL:-golden}: $passed passed, $failed failed"
 record "$passed" "$failed" 0
 [ "$failed" = 0 ]

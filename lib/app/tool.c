@@ -146,7 +146,11 @@ static int read_input(pipeline *p)
         return EXIT_IO;
     }
     json_error jerr;
-    p->doc = json_parse(p->in.data, p->in.len, NULL, &jerr);
+    /* Read into memory and kept as it is: arrays of scalars may stay without nodes until
+     * a rule or a check looks inside them. */
+    json_parse_opts po = {0};
+    po.pack_scalar_arrays = true;
+    p->doc = json_parse(p->in.data, p->in.len, &po, &jerr);
     if (!p->doc) {
         diag_add(&p->d, SEV_ERROR, jerr.rule, p->name, jerr.offset, jerr.offset, "%s", jerr.msg);
         diag_resolve(&p->d, p->d.n - 1, p->in.data, p->in.len);

@@ -81,11 +81,19 @@ json_node *json_get_icase(const json_node *obj, const char *key, size_t len)
     }
 }
 
+void json_unpack(json_node *c)
+{
+    if (c->marks & JM_PACKED) {
+        json_doc *doc = c->p;
+        doc->unpack(doc, c);
+    }
+}
+
 json_node *json_at(const json_node *arr, size_t i)
 {
     if (!arr || (arr->type != JSON_ARRAY && arr->type != JSON_OBJECT) || i >= arr->n)
         return NULL;
-    json_node *n = arr->p;
+    json_node *n = json_first(arr);
     if (i < arr->n / 2) {
         for (; i; i--)
             n = n->next;
@@ -248,7 +256,7 @@ void json_insert(json_doc *doc, json_node *c, json_node *before, const char *key
     /* A source node placed under a new parent must be re-indented when written. */
     if (!(child->flags & JF_SYNTH))
         child->flags |= JF_MOVED;
-    json_node *first = c->p;
+    json_node *first = json_first(c);
     if (!first) {
         child->next = NULL;
         child->prev = child;

@@ -56,7 +56,9 @@ enum json_marks {
     JM_NAMES_BELOW = 2,     /* ... of some object below this container */
     JM_RESHAPED = 4,        /* children were added, removed, renamed or moved in: the writer
                                cannot keep the source text between them */
-    JM_USER = 8,            /* bits 3 to 7 are free for callers (cleared by themselves) */
+    JM_USER = 8,            /* bits 3 to 6 are free for callers (cleared by themselves) */
+    JM_PACKED = 0x80,       /* an array of scalars parsed without nodes for them (p holds the
+                               document): json_first makes them when first asked */
     JM_NAMES_BLOOM = 0xFF00 /* containers: one bit per hash class of every member name below,
                                so a search for a name can skip subtrees without it */
 };
@@ -68,16 +70,23 @@ static inline uint16_t json_name_bit(const char *key, size_t len)
     return (uint16_t)(0x100u << (h & 7));
 }
 
+/* Makes the nodes of a packed array (JM_PACKED) from its source text; a no-op otherwise.
+ * The tree is unchanged in meaning: only memory is spent. */
+void json_unpack(json_node *c);
+
 /* Returns the first child of an array or object, or NULL. */
 static inline json_node *json_first(const json_node *c)
 {
+    if (c->marks & JM_PACKED)
+        json_unpack((json_node *)c);    /* a cache filled on demand: logically const */
     return (json_node *)c->p;
 }
 
 /* Returns the last child of an array or object, or NULL. */
 static inline json_node *json_last(const json_node *c)
 {
-    return c->p ? ((json_node *)c->p)->prev : NULL;
+    json_node *first = json_first(c);
+    return first ? first->prev : NULL;
 }
 
 /* Returns the previous sibling of an attached node, or NULL for the first one. */
@@ -101,6 +110,7 @@ typedef struct json_doc {
     size_t src_split;       /* when src joins two files: where the second starts (else 0) */
     size_t body_start;      /* where the root value starts in src (after leading white space) */
     size_t body_end;        /* where it ends (trailing white space follows) */
+    void (*unpack)(struct json_doc *doc, json_node *arr);  /* json_unpack's worker (the parser) */
 } json_doc;
 
 /* Makes an empty document (root NULL) for building values from scratch. */

@@ -43,8 +43,8 @@ static size_t child_offset(const json_doc *doc, const json_node *child)
 /* Finds the first member anywhere (depth first) to learn the name/value separator. */
 static const json_node *first_member(const json_node *n)
 {
-    if (n->type != JSON_ARRAY && n->type != JSON_OBJECT)
-        return NULL;
+    if ((n->type != JSON_ARRAY && n->type != JSON_OBJECT) || (n->marks & JM_PACKED))
+        return NULL;    /* a packed array holds scalars only */
     if (n->type == JSON_OBJECT && n->p)
         return json_first(n);
     for (const json_node *k = json_first(n); k; k = k->next) {
@@ -67,8 +67,28 @@ void json_style_detect(const json_doc *doc, json_style *st)
     if (!root || root->start == JSON_NOPOS || (root->type != JSON_ARRAY && root->type != JSON_OBJECT) ||
         !root->n)
         return;
-    const json_node *first = json_first(root);
-    size_t from = root->start + 1, to = child_offset(doc, first);
+    /* Where the first two children start and the first ends: read from the text for a
+     * packed array, which has no nodes to ask (and should not get them for this). */
+    const json_node *first = NULL;
+    size_t from = root->start + 1, to, first_end = JSON_NOPOS, second = JSON_NOPOS;
+    if (root->marks & JM_PACKED) {
+        to = from;
+        while (to < doc->src_len && strchr(" \t\r\n", src[to]))
+            to++;
+        first_end = src[to] == '"' ? json_string_token_end(src, doc->src_len, to) : to;
+        while (first_end < doc->src_len && !strchr(",] \t\r\n", src[first_end]))
+            first_end++;
+        second = first_end;
+        while (second < doc->src_len && strchr(" \t\r\n,", src[second]))
+            second++;
+    } else {
+        first = json_first(root);
+        to = child_offset(doc, first);
+        if (first->next && first->start != JSON_NOPOS) {
+            first_end = json_end(doc, first);
+            second = child_offset(doc, first->next);
+        }
+    }
     if (to == JSON_NOPOS || to < from)
         return;
     const char *gap = src + from;
@@ -88,9 +108,8 @@ void json_style_detect(const json_doc *doc, json_style *st)
         st->multiline = false;
         strcpy(st->colon, ":");
         strcpy(st->comma, ",");
-        const json_node *second = first->next;
-        if (second && first->start != JSON_NOPOS) {
-            size_t a = json_end(doc, first), b = child_offset(doc, second);
+        if (first_end != JSON_NOPOS) {
+            size_t a = first_end, b = second;
             if (b != JSON_NOPOS && b > a && b - a <= 3 && src[a] == ',' && b - a > 1)
                 strcpy(st->comma, ", ");
         }
@@ -106,7 +125,7 @@ void json_style_detect(const json_doc *doc, json_style *st)
     }
     /* One line with a single element shows no separator: ", " goes with ": " (the
      * json.dumps style), "," with ":". */
-    if (!st->multiline && !first->next && strchr(st->colon, ' '))
+    if (!st->multiline && root->n == 1 && strchr(st->colon, ' '))
         strcpy(st->comma, ", ");
 }
 

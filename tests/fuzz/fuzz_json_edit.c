@@ -5,7 +5,10 @@
  *     are read are the ones json_find_duplicates finds through the tree's marks);
  *   - after one edit chosen from the input's last bytes (remove, rename, set, append in
  *     some container), the output parses and holds the same tree as the edit made on a
- *     fresh parse (compared in one fixed layout).
+ *     fresh parse (compared in one fixed layout);
+ *   - parsed with arrays of scalars packed (built with JSON_PACK_MIN=1: every such array),
+ *     the document detects the same style, comes back byte-identical, and after the same
+ *     edit is written exactly as the eager parse is.
  * Build and run: make fuzz FUZZ_SECONDS=N. */
 #include "base/buf.h"
 #include "json/json.h"
@@ -124,7 +127,34 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
     if (same.len != size || memcmp(same.data, src, size))
         abort();    /* an unedited document must come back byte for byte */
     buf_free(&same);
+    json_parse_opts pk = {0};
+    pk.pack_scalar_arrays = true;
+    json_doc *c = json_parse(src, size, &pk, &err);
+    if (!c)
+        abort();    /* packing refused what the eager parse accepted */
+    json_style cst;
+    json_style_detect(c, &cst);
+    if (cst.multiline != st.multiline || cst.tab != st.tab || cst.indent != st.indent || strcmp(cst.colon, st.colon) ||
+        strcmp(cst.comma, st.comma) || strcmp(cst.newline, st.newline))
+        abort();    /* a packed array changed the style read from the text */
+    buf packed = BUF_INIT;
+    write_doc(c, &st, &packed);
+    if (packed.len != size || memcmp(packed.data, src, size))
+        abort();    /* a packed document did not come back byte for byte */
+    buf_free(&packed);
     json_doc *b = json_parse(src, size, NULL, &err);
+    if (apply_edit(c, op, which, child)) {
+        json_doc *e = json_parse(src, size, NULL, &err);
+        apply_edit(e, op, which, child);
+        buf x = BUF_INIT, y = BUF_INIT;
+        write_doc(c, &st, &x);
+        write_doc(e, &st, &y);
+        if (x.len != y.len || memcmp(x.data, y.data, x.len))
+            abort();    /* the same edit came out differently on a packed parse */
+        buf_free(&x), buf_free(&y);
+        json_doc_free(e);
+    }
+    json_doc_free(c);
     if (apply_edit(a, op, which, child)) {
         apply_edit(b, op, which, child);
         buf got = BUF_INIT;

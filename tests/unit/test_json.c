@@ -128,7 +128,7 @@ static void test_deep_nesting(void)
     size_t off = 0;
     CHECK_STR(parse_error(s, n, &off), "nesting deeper than 1000 levels");
     CHECK(off == 1000);
-    json_parse_opts po = {0, true, NULL, false, NULL, false};
+    json_parse_opts po = {0, true, NULL, false, NULL, false, false};
     json_error err;
     CHECK(json_parse(s, n, &po, &err) == NULL);
     free(s);
@@ -231,6 +231,129 @@ static void test_duplicates(void)
     buf_free(&b);
 }
 
+/* Writes doc in its own style and in a fixed one, for comparing two parses of one text. */
+static char *both_styles(const json_doc *d)
+{
+    json_style st, fixed;
+    json_style_detect(d, &st);
+    json_style_fixed(&fixed, 2, false);
+    char *a = write_doc(d, &st), *b = write_doc(d, &fixed);
+    buf r = BUF_INIT;
+    buf_printf(&r, "%s|%s|%u %d %s %s", a, b, st.indent, st.multiline, st.comma, st.colon);
+    free(a), free(b);
+    return buf_detach(&r, NULL);
+}
+
+/* Arrays of 16 or more scalars parsed packed (no nodes until json_first asks) behave as
+ * the eager parse in everything: style, writing, counting, indexing, equality, repeats,
+ * and every kind of edit; 15 scalars, a container among them, or an error stay eager. */
+static void test_packed_arrays(void)
+{
+    static const char *const docs[] = {
+        "[0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0]",
+        "[\n  1,\n  -2.5e3,\n  \"x\",\n  \"\\u00e9\\n\",\n  true,\n  false,\n  null,\n  3,\n  4,\n  5,\n  6,\n  7,\n"
+        "  8,\n  9,\n  10,\n  11\n]\n",
+        "{\"a\":{\"list\":[1,2,3,4,5,6,7,8,9,10,11,12,13,14,15,16],\"b\":{\"c\":1,\"c\":2}}}",
+        "{\r\n\t\"k\": [\"a\", \"b\", \"c\", \"d\", \"e\", \"f\", \"g\", \"h\", \"i\", \"j\", \"k\", \"l\", \"m\", "
+        "\"n\", \"o\", \"p\"],\r\n\t\"m\": [1]\r\n}",
+        "[1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15]",
+        "[1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15, 16, [17]]",
+        "[[1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15, 16], [], {}]",
+    };
+    for (size_t i = 0; i < sizeof docs / sizeof *docs; i++) {
+        const char *s = docs[i];
+        json_error err;
+        json_parse_opts po = {0};
+        po.pack_scalar_arrays = true;
+        for (int edit = 0; edit < 6; edit++) {
+            json_doc *e = json_parse(s, strlen(s), NULL, &err);
+            json_doc *l = json_parse(s, strlen(s), &po, &err);
+            CHECK(e && l);
+            if (!e || !l)
+                return;
+            if (edit == 0) {
+                /* before anything asks, the style and the text come out the same (the
+                 * fixed layout and json_equal unpack everything) */
+                char *x = both_styles(e), *y = both_styles(l);
+                CHECK_STR(y, x);
+                free(x), free(y);
+                CHECK(json_equal(e->root, l->root));
+                json_doc_free(e);
+                json_doc_free(l);
+                continue;
+            }
+            /* the first packed array, found without unpacking anything, and its twin */
+            json_node *ae = NULL, *al = NULL;
+            size_t path[8], depth = 0;
+            for (json_node *n = l->root; n && !al;) {
+                if (n->marks & JM_PACKED) {
+                    al = n;
+                    break;
+                }
+                json_node *k = n->type == JSON_ARRAY || n->type == JSON_OBJECT ? json_first(n) : NULL;
+                size_t at = 0;
+                for (; k && !(k->marks & JM_PACKED) && !(k->type == JSON_ARRAY || k->type == JSON_OBJECT); k = k->next)
+                    at++;
+                if (!k || depth == 8)
+                    break;
+                path[depth++] = at;
+                n = k;
+            }
+            if (al) {
+                ae = e->root;
+                for (size_t step = 0; step < depth; step++)
+                    ae = json_at(ae, path[step]);
+            }
+            bool packs = strstr(s, "15]") == NULL && strstr(s, "[17]") == NULL;
+            CHECK((al != NULL) == packs);
+            if (ae && al) {
+                CHECK(json_count(ae) == json_count(al) && (al->marks & JM_PACKED));
+                switch (edit) {
+                case 1: json_remove(json_at(ae, 3)), json_remove(json_at(al, 3)); break;
+                case 2:
+                    json_append(e, ae, NULL, 0, json_new_number(e, "42", 2));
+                    json_append(l, al, NULL, 0, json_new_number(l, "42", 2));
+                    break;
+                case 3:
+                    json_replace(json_last(ae), json_new_string(e, "z", 1));
+                    json_replace(json_last(al), json_new_string(l, "z", 1));
+                    break;
+                case 4:
+                    json_insert(e, ae, json_first(ae), NULL, 0, json_new(e, JSON_NULL));
+                    json_insert(l, al, json_first(al), NULL, 0, json_new(l, JSON_NULL));
+                    break;
+                case 5: {
+                    json_node *ce = json_clone(e, ae), *cl = json_clone(l, al);
+                    json_append(e, ae, NULL, 0, ce);
+                    json_append(l, al, NULL, 0, cl);
+                    break;
+                }
+                }
+                CHECK(json_index_of(json_at(ae, 5)) == 5 && json_index_of(json_at(al, 5)) == 5);
+            }
+            char *x = both_styles(e), *y = both_styles(l);
+            CHECK_STR(y, x);
+            free(x), free(y);
+            dups = 0;
+            json_find_duplicates(e->root, false, count_dup, NULL);
+            int de = dups;
+            dups = 0;
+            json_find_duplicates(l->root, false, count_dup, NULL);
+            CHECK(de == dups);
+            json_doc_free(e);
+            json_doc_free(l);
+        }
+    }
+    /* An error inside what looked like an array of scalars is the eager parse's error. */
+    const char *bad = "[1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15, 16, 01]";
+    json_error ea, eb;
+    json_parse_opts po = {0};
+    po.pack_scalar_arrays = true;
+    CHECK(json_parse(bad, strlen(bad), NULL, &ea) == NULL && json_parse(bad, strlen(bad), &po, &eb) == NULL);
+    CHECK(ea.offset == eb.offset);
+    CHECK_STR(eb.msg, ea.msg);
+}
+
 int main(void)
 {
     test_styles_roundtrip();
@@ -241,5 +364,6 @@ int main(void)
     test_edits();
     test_equal_and_dups();
     test_duplicates();
+    test_packed_arrays();
     return unit_summary("unit json");
 }
