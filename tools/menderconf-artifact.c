@@ -15,8 +15,6 @@
 #include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
-#include <limits.h>
-#include <signal.h>
 #include <spawn.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -178,7 +176,6 @@ static int run(char *const argv[], const char *tmpdir)
     io_child(0);
     return WIFEXITED(status) ? WEXITSTATUS(status) : 128 + (WIFSIGNALED(status) ? WTERMSIG(status) : 0);
 }
-
 
 /* Says on standard error that FILE could not be read or written (what) and why (e), its
  * name quoted as every name from outside is, since it reaches a terminal. */
