@@ -433,9 +433,8 @@ static int audit_builtin(engine_call *c)
     audit.ix = arm_names_new();
     json_node *root = c->node;
     char hub_type[128], group_type[128];
-    json_node *ht = json_get(c->args, "hub-type", 8), *gt = json_get(c->args, "consumer-group-type", 19);
-    snprintf(hub_type, sizeof hub_type, "%.*s", (int)ht->n, (const char *)ht->p);
-    snprintf(group_type, sizeof group_type, "%.*s", (int)gt->n, (const char *)gt->p);
+    engine_arg_text(c, "hub-type", hub_type, sizeof hub_type);
+    engine_arg_text(c, "consumer-group-type", group_type, sizeof group_type);
     walk_ctx w = {c, root, hub_type, group_type, engine_is_true(c->e, "fix"), c->args};
     size_t before = audit.n;
     arm_each_template(root, on_template, &w);

@@ -447,10 +447,9 @@ static void on_template(void *ctx, const arm_template *t)
 
 static int inject_builtin(engine_call *c)
 {
-    json_node *type = json_get(c->args, "hub-type", 8), *mask = json_get(c->args, "mask", 4);
     char hub_type[128], mask_text[16];
-    snprintf(hub_type, sizeof hub_type, "%.*s", (int)type->n, (const char *)type->p);
-    snprintf(mask_text, sizeof mask_text, "%.*s", (int)mask->n, (const char *)mask->p);
+    engine_arg_text(c, "hub-type", hub_type, sizeof hub_type);
+    engine_arg_text(c, "mask", mask_text, sizeof mask_text);
     inject k = {.c = c, .ix = arm_names_new(), .hub_type = hub_type, .mask = mask_text};
     k.env_prefix = engine_get(c->e, "keys-env");
     k.allow_missing = engine_is_true(c->e, "allow-missing");

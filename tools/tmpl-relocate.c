@@ -38,13 +38,6 @@ typedef struct relocate {
     int status;
 } relocate;
 
-static const char *arg_text(const relocate *rl, const char *name, char *dst, size_t cap)
-{
-    json_node *v = json_get(rl->args, name, strlen(name));
-    snprintf(dst, cap, "%.*s", v && v->type == JSON_STRING ? (int)v->n : 0, v && v->type == JSON_STRING ? (const char *)v->p : "");
-    return dst;
-}
-
 /* ---------------------------------------------------------------- reporting */
 
 static void note(relocate *rl, const json_node *at, const char *fmt, ...) __attribute__((format(printf, 3, 4)));
@@ -352,7 +345,7 @@ static void relocate_name(relocate *rl, const char *new_name)
 {
     char pat[256];
     rx_error err;
-    arg_text(rl, "hub-name", pat, sizeof pat);
+    engine_arg_text(rl->c, "hub-name", pat, sizeof pat);
     rx *re = rx_compile(pat, strlen(pat), 0, &err);
     bool ok = re && rx_match(re, new_name, strlen(new_name)) == RX_MATCH;
     rx_free(re);
@@ -768,7 +761,7 @@ static void relocate_groups(relocate *rl, const char *list)
     }
     char pat[128];
     rx_error err;
-    arg_text(rl, "consumer-group-name", pat, sizeof pat);
+    engine_arg_text(rl->c, "consumer-group-name", pat, sizeof pat);
     rx *re = rx_compile(pat, strlen(pat), 0, &err);
     json_node *limit = json_get(rl->args, "consumer-groups-per-hub", 23);
     long most = limit && limit->type == JSON_NUMBER ? strtol(limit->p, NULL, 10) : 20;
@@ -816,9 +809,9 @@ static const char *var(const relocate *rl, const char *name)
 static int relocate_builtin(engine_call *c)
 {
     relocate rl = {.c = c, .args = c->args, .ix = arm_names_new()};
-    arg_text(&rl, "hub-type", rl.hub_type, sizeof rl.hub_type);
-    arg_text(&rl, "dps-type", rl.dps_type, sizeof rl.dps_type);
-    arg_text(&rl, "consumer-group-type", rl.group_type, sizeof rl.group_type);
+    engine_arg_text(c, "hub-type", rl.hub_type, sizeof rl.hub_type);
+    engine_arg_text(c, "dps-type", rl.dps_type, sizeof rl.dps_type);
+    engine_arg_text(c, "consumer-group-type", rl.group_type, sizeof rl.group_type);
     arm_each_template(c->node, on_template, &rl);
     if (!rl.nhubs)
         fail(&rl, EXIT_FINDINGS, NULL, "the template has no IoT hub (%s)", rl.hub_type);

@@ -195,9 +195,8 @@ static void drop_parameters(scrub *s)
 
 static int file_upload_builtin(engine_call *c)
 {
-    json_node *type = json_get(c->args, "hub-type", 8);
     char hub_type[128];
-    snprintf(hub_type, sizeof hub_type, "%.*s", (int)type->n, (const char *)type->p);
+    engine_arg_text(c, "hub-type", hub_type, sizeof hub_type);
     scrub s = {c, json_get(c->args, "parameter-suffixes", 18), hub_type, c->node, arm_names_new(), NULL, 0};
     arm_each_template(c->node, on_template, &s);
     drop_parameters(&s);

@@ -280,6 +280,14 @@ const char *engine_get(const engine *e, const char *name)
     return v ? v->value : NULL;
 }
 
+char *engine_arg_text(const engine_call *c, const char *name, char *dst, size_t cap)
+{
+    const json_node *v = json_get(c->args, name, strlen(name));
+    bool text = v && v->type == JSON_STRING;
+    snprintf(dst, cap, "%.*s", text ? (int)v->n : 0, text ? (const char *)v->p : "");
+    return dst;
+}
+
 void engine_put(engine *e, const char *name, const char *value)
 {
     var *v = add_var(e, name, strlen(name));

@@ -101,6 +101,10 @@ int engine_run(engine *e, json_doc *doc, const char *file, bool dry_run, diag_li
 /* Returns the current value of a variable, or NULL when it has none. */
 const char *engine_get(const engine *e, const char *name);
 
+/* Copies the built-in's string argument name into dst (cap bytes, always NUL-terminated;
+ * "" when it is absent or not a string) and returns dst. */
+char *engine_arg_text(const engine_call *c, const char *name, char *dst, size_t cap);
+
 /* Sets a variable while rules run (for built-ins that compute one). */
 void engine_put(engine *e, const char *name, const char *value);
 
