@@ -12,7 +12,6 @@
 #include "base/quote.h"
 #include "base/sha256.h"
 #include "rules/embedded.h"
-#include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <spawn.h>
@@ -94,7 +93,6 @@ static int write_file(const char *path, const char *data, size_t len, mode_t mod
     int fd = open(path, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, mode);
     if (fd < 0)
         return errno;
-    io_leftover(path);
     size_t done = 0;
     while (done < len) {
         ssize_t w = write(fd, data + done, len - done);
@@ -271,6 +269,7 @@ static int write_module(const char *dir)
     buf path = BUF_INIT, tmp = BUF_INIT;
     buf_printf(&path, "%s/menderconf", dir);
     buf_printf(&tmp, "%s/.menderconf.tmp-%ld", dir, (long)getpid());
+    io_leftover(tmp.data);
     int e = write_file(tmp.data, m->data, m->len, 0755);
     if (!e && rename(tmp.data, path.data))
         e = errno;
@@ -305,19 +304,7 @@ static char *scratch_dir(void)
  * mender-artifact left there (its TMPDIR) if it failed. */
 static void remove_scratch(char *dir)
 {
-    DIR *d = opendir(dir);
-    for (struct dirent *e; d && (e = readdir(d));) {
-        if (!strcmp(e->d_name, ".") || !strcmp(e->d_name, ".."))
-            continue;
-        buf p = BUF_INIT;
-        buf_printf(&p, "%s/%s", dir, e->d_name);
-        unlink(p.data);
-        io_forget(p.data);
-        buf_free(&p);
-    }
-    if (d)
-        closedir(d);
-    rmdir(dir);
+    io_remove_dir(dir);
     io_forget(dir);
     free(dir);
 }

@@ -68,8 +68,9 @@ static char leftovers[MAX_LEFTOVERS][PATH_MAX];
 static volatile sig_atomic_t nleftovers;
 static volatile pid_t child;     /* a running child that may still write them, or 0 */
 
-/* Removes the files directly in directory path with system calls alone (a signal handler
- * calls it): what a killed child left in a scratch directory under names of its own. */
+/* Removes the files directly in directory path with system calls alone, so that the
+ * signal handler can call it too: what a killed child left in a scratch directory under
+ * names of its own. */
 static void purge_dir(const char *path)
 {
     int fd = open(path, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
@@ -106,10 +107,8 @@ static void remove_pending(int sig)
         unlink(pending_tmp);
     /* newest first: a directory's files before the directory */
     for (int i = nleftovers - 1; i >= 0; i--)
-        if (leftovers[i][0] && unlink(leftovers[i]) != 0) {
-            purge_dir(leftovers[i]);
-            rmdir(leftovers[i]);
-        }
+        if (leftovers[i][0] && unlink(leftovers[i]) != 0)
+            io_remove_dir(leftovers[i]);
     signal(sig, SIG_DFL);
     raise(sig);
 }
@@ -150,6 +149,12 @@ void io_leftover(const char *path)
         strcpy(leftovers[nleftovers], path);
         nleftovers++;
     }
+}
+
+void io_remove_dir(const char *path)
+{
+    purge_dir(path);
+    rmdir(path);
 }
 
 void io_child(pid_t pid)

@@ -58,6 +58,9 @@ int io_write_atomic(const char *path, const char *data, size_t len);
  * Also makes a file size limit fail writes (EFBIG) instead of killing the program. */
 void io_leftover(const char *path);
 
+/* Removes directory path and the files directly in it (a scratch directory). */
+void io_remove_dir(const char *path);
+
 /* Names the child process (0: none) that a signal ending the program first kills and
  * reaps, so that it writes nothing after the leftovers are removed. */
 void io_child(pid_t pid);
