@@ -212,35 +212,32 @@ printf '{"a": {"k": [1, 2, 3]}}\n' > "$W/a.json"
 printf '{"a": 1}\n' > "$W/one.json"
 printf 'tool: any\nversion: 1\nrules:\n  - id: s\n    select: "$..*..*..*"\n    do: {report: {severity: note, message: x}}\n' > "$W/stars.yaml"
 printf 'tool: any\nversion: 1\nrules:\n  - id: s\n    select: "$[*]"\n    do: {set: 0}\n' > "$W/setall.yaml"
+# shape_time SHAPE N CMD...: the fastest of RUNS runs of CMD with {} replaced by an input
+# of the shape with n parts (a guard is about growth, not about a noisy neighbour).
+shape_time() {
+    shape=$1 size=$2
+    shift 2
+    gen "$shape" "$size" "$W/c-$shape-$size"
+    cmd=$(printf '%s\n' "$*" | sed "s|{}|$W/c-$shape-$size|g")
+    best /dev/null /dev/null sh -c "$cmd >/dev/null 2>&1; true" | cut -d' ' -f1
+}
 # ratio LABEL SHAPE N CMD...: CMD runs with {} replaced by the input of size n, then 2n.
 ratio() {
     label=$1 shape=$2 n=$3
     shift 3
-    for size in "$n" $((2 * n)); do
-        gen "$shape" "$size" "$W/c$size"
-        set -- "$@"
-        cmd=$(printf '%s\n' "$*" | sed "s|{}|$W/c$size|g")
-        # the fastest of RUNS runs: a guard is about growth, not about a noisy neighbour
-        t=$(best /dev/null /dev/null sh -c "$cmd >/dev/null 2>&1; true" | cut -d' ' -f1)
-        eval "t$size=\$t"
-    done
-    eval "a=\$t$n b=\$t$((2 * n))"
+    a=$(shape_time "$shape" "$n" "$@")
+    b=$(shape_time "$shape" $((2 * n)) "$@")
     awk -v l="$label" -v n="$n" -v a="$a" -v b="$b" 'BEGIN {
         r = a > 0.0005 ? b / a : 0
         printf "  %-44s n=%-7d %7.3f s  2n %7.3f s  ratio %s\n", l, n, a, b, (a > 0.0005 ? sprintf("%.2f", r) : "(too fast to tell)") }'
 }
 # versus LABEL SHAPE_A SHAPE_B N CMD...: CMD on shape A and on shape B, both of size n.
 versus() {
-    label=$1 a=$2 b=$3 n=$4
+    label=$1 sa=$2 sb=$3 n=$4
     shift 4
-    for shape in "$a" "$b"; do
-        gen "$shape" "$n" "$W/v$shape"
-        cmd=$(printf '%s\n' "$*" | sed "s|{}|$W/v$shape|g")
-        t=$(best /dev/null /dev/null sh -c "$cmd >/dev/null 2>&1; true" | cut -d' ' -f1)
-        eval "v_$(echo "$shape" | tr -- '-' '_')=\$t"
-    done
-    eval "ta=\$v_$(echo "$a" | tr -- '-' '_') tb=\$v_$(echo "$b" | tr -- '-' '_')"
-    awk -v l="$label" -v a="$ta" -v b="$tb" 'BEGIN {
+    a=$(shape_time "$sa" "$n" "$@")
+    b=$(shape_time "$sb" "$n" "$@")
+    awk -v l="$label" -v a="$a" -v b="$b" 'BEGIN {
         printf "  %-44s %7.3f s  against %7.3f s  ratio %.2f\n", l, a, b, a / b }'
 }
 ratio "duplicate names in one object (json)" dups 80000 "$BIN/config-validate --kind json -q {}"
