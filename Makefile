@@ -210,8 +210,8 @@ fuzz: deps
 	    [ $$rc = 0 ] || { echo "fuzz: $$n found a failure (exit $$rc):"; tail -40 $(B)/fuzz/$$n.log; exit 1; }; \
 	done
 
-# build-packed: the same tools with every array of scalars packed (JSON_PACK_MIN=1, where
-# 16 is the real threshold), for the golden tests once more: packed arrays must never show.
+# build-packed: the same tools with every array and object of scalars packed (JSON_PACK_MIN=1, where
+# 16 is the real threshold), for the golden tests once more: packing must never show.
 check: deps test-deps
 	@$(MAKE) --no-print-directory build
 	@$(MAKE) --no-print-directory B=build-packed EXTRA_CFLAGS=-DJSON_PACK_MIN=1 build

@@ -8,9 +8,9 @@ sh "$TOP/tests/check-layers.sh"
 sh "$TOP/tests/check-build-rules.sh"
 sh "$TOP/tests/run-unit.sh"
 sh "$TOP/tests/run-golden.sh"
-# Once more with every array of scalars packed (make check builds PACKED_B for it).
+# Once more with every array and object of scalars packed (make check builds PACKED_B for it).
 if [ -n "${PACKED_B:-}" ] && [ -d "$TOP/$PACKED_B/bin" ]; then
-    BIN="$TOP/$PACKED_B/bin" GOLDEN_LABEL="golden, arrays packed" sh "$TOP/tests/run-golden.sh"
+    BIN="$TOP/$PACKED_B/bin" GOLDEN_LABEL="golden, scalars packed" sh "$TOP/tests/run-golden.sh"
 fi
 sh "$TOP/tests/run-conformance.sh"
 sh "$TOP/tests/check-shell.sh"

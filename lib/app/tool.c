@@ -149,7 +149,7 @@ static int read_input(pipeline *p)
     /* Read into memory and kept as it is: arrays of scalars may stay without nodes until
      * a rule or a check looks inside them. */
     json_parse_opts po = {0};
-    po.pack_scalar_arrays = true;
+    po.pack_scalars = true;
     p->doc = json_parse(p->in.data, p->in.len, &po, &jerr);
     if (!p->doc) {
         diag_add(&p->d, SEV_ERROR, jerr.rule, p->name, jerr.offset, jerr.offset, "%s", jerr.msg);

@@ -55,30 +55,60 @@ size_t json_end(const json_doc *doc, const json_node *n)
     return len;
 }
 
-json_node *json_get(const json_node *obj, const char *key, size_t len)
+static const char *skip_space(const char *p, const char *end)
 {
-    if (!obj || obj->type != JSON_OBJECT || !obj->p)
+    while (p < end && (*p == ' ' || *p == '\t' || *p == '\n' || *p == '\r'))
+        p++;
+    return p;
+}
+
+/* Does the packed object obj have a member named key[0..len)? Read from its text, so that
+ * a look for a name it lacks (the kind checks ask for "$schema", "resources", ...) makes
+ * no nodes. Its names hold no escape and its values are scalars (JM_PACKED). */
+static bool packed_has(const json_node *obj, const char *key, size_t len, bool icase)
+{
+    const json_doc *doc = obj->p;
+    const char *src = doc->src, *end = src + doc->src_len, *p = src + obj->start + 1;
+    for (uint32_t i = 0; i < obj->n; i++) {
+        const char *name = skip_space(p, end) + 1;
+        const char *q = memchr(name, '"', (size_t)(end - name));
+        if ((size_t)(q - name) == len && (icase ? ascii_ieq(name, key, len) : !memcmp(name, key, len)))
+            return true;
+        p = skip_space(skip_space(q + 1, end) + 1, end);   /* past the colon */
+        if (*p == '"')
+            p = src + json_string_token_end(src, doc->src_len, (size_t)(p - src));
+        else
+            while (p < end && *p != ',' && *p != '}' && *p != ' ' && *p != '\t' && *p != '\n' && *p != '\r')
+                p++;
+        p = skip_space(p, end) + 1;     /* past the comma */
+    }
+    return false;
+}
+
+/* The last member of obj whose name equals key (ignoring ASCII case with icase). */
+static json_node *get_member(const json_node *obj, const char *key, size_t len, bool icase)
+{
+    if (!obj || obj->type != JSON_OBJECT || !obj->n)
         return NULL;
-    json_node *first = obj->p, *m = first->prev;
+    if ((obj->marks & JM_PACKED) && !packed_has(obj, key, len, icase))
+        return NULL;
+    json_node *first = json_first(obj), *m = first->prev;
     for (;; m = m->prev) {
-        if (m->key_len == len && !memcmp(m->key, key, len))
+        if (m->key_len == len && (icase ? ascii_ieq(m->key, key, len) : !memcmp(m->key, key, len)))
             return m;
         if (m == first)
             return NULL;
     }
 }
 
+json_node *json_get(const json_node *obj, const char *key, size_t len)
+{
+    return get_member(obj, key, len, false);
+}
+
 json_node *json_get_icase(const json_node *obj, const char *key, size_t len)
 {
-    if (!obj || obj->type != JSON_OBJECT || !obj->p)
-        return NULL;
-    json_node *first = obj->p, *m = first->prev;
-    for (;; m = m->prev) {
-        if (m->key_len == len && ascii_ieq(m->key, key, len))
-            return m;
-        if (m == first)
-            return NULL;
-    }
+    return get_member(obj, key, len, true);
 }
 
 void json_unpack(json_node *c)

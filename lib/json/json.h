@@ -57,8 +57,9 @@ enum json_marks {
     JM_RESHAPED = 4,        /* children were added, removed, renamed or moved in: the writer
                                cannot keep the source text between them */
     JM_USER = 8,            /* bits 3 to 6 are free for callers (cleared by themselves) */
-    JM_PACKED = 0x80,       /* an array of scalars parsed without nodes for them (p holds the
-                               document): json_first makes them when first asked */
+    JM_PACKED = 0x80,       /* an array or object of scalars parsed without nodes for them (p
+                               holds the document): json_first makes them when first asked. A
+                               packed object's names hold no escape and none repeats */
     JM_NAMES_BLOOM = 0xFF00 /* containers: one bit per hash class of every member name below,
                                so a search for a name can skip subtrees without it */
 };
@@ -70,7 +71,7 @@ static inline uint16_t json_name_bit(const char *key, size_t len)
     return (uint16_t)(0x100u << (h & 7));
 }
 
-/* Makes the nodes of a packed array (JM_PACKED) from its source text; a no-op otherwise.
+/* Makes the nodes of a packed array or object (JM_PACKED) from its source text; a no-op otherwise.
  * The tree is unchanged in meaning: only memory is spent. */
 void json_unpack(json_node *c);
 

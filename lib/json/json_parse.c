@@ -3,6 +3,7 @@
 #include "json/json_parse.h"
 #include "json/json_dup.h"
 #include "json/keyset.h"
+#include "json/nameset.h"
 #include "base/oom.h"
 #include "base/utf8.h"
 #include <stdarg.h>
@@ -345,73 +346,113 @@ static void attach(json_node *parent, json_node *n)
     parent->n++;
 }
 
-/* Arrays of at least this many scalars are parsed without nodes for their elements
+/* Arrays and objects of at least this many scalars are parsed without nodes for them
  * (JM_PACKED) when the caller asks: 64 bytes a node against 2 or 3 bytes of text a value
- * made a 40 MB array of zeros take 850 MB. */
+ * made a 40 MB array of zeros take 850 MB, and 15-byte members 7 times their size. */
 #ifndef JSON_PACK_MIN
-#define JSON_PACK_MIN 16    /* a test build sets 1: every array of scalars packed */
+#define JSON_PACK_MIN 16    /* a test build sets 1: every array and object of scalars packed */
 #endif
 enum { PACK_MIN = JSON_PACK_MIN };
 
-/* When the array at p ('[') holds only scalars, PACK_MIN or more, all well-formed: the
- * position of its ']' and their number. Otherwise NULL, and the array is parsed as any
- * other (which reports any error this scan met, the same way). */
-static const char *scan_scalar_array(parser *ps, const char *p, size_t *count)
+/* Scans one scalar at p; returns the byte after it, or NULL when p holds anything else
+ * (a container, or an error the full parse will name). */
+static const char *scan_packable_scalar(parser *ps, const char *p)
+{
+    const char *after;
+    if (*p == '"') {
+        const char *text;
+        size_t tlen;
+        bool esc;
+        after = scan_string(ps, p, &text, &tlen, &esc, false);
+        return after && tlen <= UINT32_MAX ? after : NULL;
+    }
+    if (*p == '-' || is_digit(*p)) {
+        after = scan_number(ps, p);
+        return after && (size_t)(after - p) <= UINT32_MAX ? after : NULL;
+    }
+    if (*p == 't' || *p == 'f' || *p == 'n') {
+        json_type t;
+        return scan_literal(ps, p, &t);
+    }
+    return NULL;
+}
+
+/* When the array or object at p ('[' or '{') holds only scalars, PACK_MIN or more, all
+ * well-formed, and (an object) names without escapes none of which repeats (compared as
+ * the parse compares them): the position of its closing bracket, their number and (an
+ * object) the bloom bits of its names. Otherwise NULL, and it is parsed as any other
+ * (which reports any error this scan met, the same way). Repeated names are left to the
+ * nodes, which carry JF_DUPS; escaped names would need a decoded copy to compare. */
+static const char *scan_packable(parser *ps, const char *p, nameset *names, bool icase, size_t *count,
+                                 uint16_t *bloom)
 {
     const char *end = ps->end;
+    bool object = *p == '{';
+    char close = object ? '}' : ']';
     size_t k = 0;
+    *bloom = 0;
+    if (object)
+        nameset_start(names, p, icase);
     p = skip_ws(p + 1, end);
-    if (p < end && *p == ']')
+    if (p < end && *p == close)
         return NULL;
     for (;;) {
         if (p >= end)
             return NULL;
-        const char *after;
-        if (*p == '"') {
-            const char *text;
-            size_t tlen;
+        if (object) {
+            const char *name;
+            size_t len;
             bool esc;
-            after = scan_string(ps, p, &text, &tlen, &esc, false);
-            if (after && tlen > UINT32_MAX)
+            const char *q = *p == '"' ? scan_string(ps, p, &name, &len, &esc, false) : NULL;
+            if (!q || esc || len > UINT32_MAX || nameset_add(names, name, len) != NAMESET_NEW)
                 return NULL;
-        } else if (*p == '-' || is_digit(*p)) {
-            after = scan_number(ps, p);
-            if (after && (size_t)(after - p) > UINT32_MAX)
+            *bloom |= json_name_bit(name, len);
+            q = skip_ws(q, end);
+            if (q >= end || *q != ':')
                 return NULL;
-        } else if (*p == 't' || *p == 'f' || *p == 'n') {
-            json_type t;
-            after = scan_literal(ps, p, &t);
-        } else {
-            return NULL;    /* a container, or an error the full parse will name */
+            p = skip_ws(q + 1, end);
+            if (p >= end)
+                return NULL;
         }
+        const char *after = scan_packable_scalar(ps, p);
         if (!after)
             return NULL;
         k++;
         p = skip_ws(after, end);
-        if (p < end && *p == ']') {
+        if (p < end && *p == close) {
             *count = k;
             return k >= PACK_MIN && k < UINT32_MAX ? p : NULL;
         }
         if (p >= end || *p != ',')
             return NULL;
         p = skip_ws(p + 1, end);
-        if (p < end && *p == ']')
+        if (p < end && *p == close)
             return NULL;    /* trailing comma */
     }
 }
 
-/* The nodes of a packed array, from its source text (json_unpack): the text was checked
- * when the array was packed, and the caller promised it stays as it was. */
-static void unpack_array(json_doc *doc, json_node *arr)
+/* The nodes of a packed array or object, from its source text (json_unpack): the text
+ * was checked when it was packed, and the caller promised it stays as it was. */
+static void unpack(json_doc *doc, json_node *c)
 {
     json_error err;
     parser ps = {doc->src, doc->src + doc->src_len, doc, &err, true};
-    const char *src = doc->src, *p = skip_ws(src + arr->start + 1, ps.end);
-    uint32_t count = arr->n;
-    arr->marks &= (uint16_t)~JM_PACKED;
-    arr->p = NULL;
-    arr->n = 0;
-    while (arr->n < count) {
+    const char *src = doc->src, *p = skip_ws(src + c->start + 1, ps.end);
+    uint32_t count = c->n;
+    bool object = c->type == JSON_OBJECT;
+    c->marks &= (uint16_t)~JM_PACKED;
+    c->p = NULL;
+    c->n = 0;
+    while (c->n < count) {
+        const char *key = NULL;
+        size_t key_len = 0;
+        if (object) {
+            bool esc;
+            const char *q = scan_string(&ps, p, &key, &key_len, &esc, false);
+            if (!q || esc)
+                abort();    /* the source changed after it was parsed, against the promise */
+            p = skip_ws(skip_ws(q, ps.end) + 1, ps.end);
+        }
         json_node *n;
         const char *after;
         if (*p == '"') {
@@ -436,9 +477,13 @@ static void unpack_array(json_doc *doc, json_node *arr)
             n->type = (uint8_t)t;
         }
         if (!after)
-            abort();    /* the source changed after it was parsed, against the promise */
+            abort();    /* as above */
         set_end(n, (size_t)(after - src));
-        attach(arr, n);
+        attach(c, n);
+        if (object) {
+            n->key = key;
+            n->key_len = (uint32_t)key_len;
+        }
         p = skip_ws(after, ps.end);
         if (p < ps.end && *p == ',')
             p = skip_ws(p + 1, ps.end);
@@ -501,6 +546,7 @@ static const char *keep_escaped_key(json_doc *doc, const char *key, size_t len, 
 static inline json_node *pool_node(json_node *n, json_type t, size_t start)
 {
     n->type = (uint8_t)t;
+    n->marks = 0;
     n->start = start;
     n->n = 0;
     return n;
@@ -523,9 +569,10 @@ json_doc *json_parse(const char *src, size_t len, const json_parse_opts *opts, j
      * as each closes, from its member nodes: a table of the names of every open object
      * beside the tree would cost 40 to 56 bytes a member more at the peak. */
     bool track = on_dup != NULL;
-    bool pack = ps.tree && opts && opts->pack_scalar_arrays;
+    bool pack = ps.tree && opts && opts->pack_scalars;
     if (pack)
-        doc->unpack = unpack_array;
+        doc->unpack = unpack;
+    nameset packed_names = {0};
     bool icase = opts && opts->dup_icase;
     json_dup_scratch repeats = {NULL, 0};
     keyset keys;
@@ -577,12 +624,16 @@ value:
                 goto out;
             }
             size_t count;
+            uint16_t bloom;
             const char *close;
-            if (pack && *p == '[' && (close = scan_scalar_array(&ps, p, &count))) {
-                n = NEW_NODE(JSON_ARRAY, depth);
-                n->marks |= JM_PACKED;
-                n->p = doc;
-                n->n = (uint32_t)count;
+            /* Checking for repeated names, an object of scalars whose names the scan finds
+             * distinct is done with: its names need not wait in the table of open objects'. */
+            bool scan_ahead = pack || (track && *p == '{');
+            if (scan_ahead && (close = scan_packable(&ps, p, &packed_names, icase, &count, &bloom))) {
+                n = NEW_NODE(*p == '{' ? JSON_OBJECT : JSON_ARRAY, depth);
+                n->marks |= JM_PACKED | bloom;
+                if (ps.tree)
+                    n->p = doc, n->n = (uint32_t)count;
                 after = close + 1;
                 set_end(n, (size_t)(after - src));
                 break;
@@ -655,6 +706,7 @@ value:
                 goto out;
             }
             attach(parent, n);
+            parent->marks |= (uint16_t)(n->marks & JM_NAMES_BLOOM);  /* a packed object's names */
             if (parent->type == JSON_OBJECT) {
                 parent->marks |= json_name_bit(key, key_len);
                 n->key_len = (uint32_t)key_len;
@@ -760,6 +812,7 @@ out:
     free(pool);
     keyset_free(&keys);
     json_dup_scratch_free(&repeats);
+    nameset_free(&packed_names);
     if (!ok) {
         json_doc_free(doc);
         return NULL;

@@ -40,19 +40,38 @@ static size_t child_offset(const json_doc *doc, const json_node *child)
     return k != JSON_NOPOS ? k : child->start;
 }
 
-/* Finds the first member anywhere (depth first) to learn the name/value separator. */
-static const json_node *first_member(const json_node *n)
+/* Finds the first member anywhere (depth first) to learn the name/value separator: a
+ * member node, or (*in_text set) a packed object whose first member is in the text. */
+static const json_node *first_member(const json_node *n, bool *in_text)
 {
-    if ((n->type != JSON_ARRAY && n->type != JSON_OBJECT) || (n->marks & JM_PACKED))
-        return NULL;    /* a packed array holds scalars only */
+    if (n->type != JSON_ARRAY && n->type != JSON_OBJECT)
+        return NULL;
+    if (n->marks & JM_PACKED) {
+        *in_text = n->type == JSON_OBJECT;
+        return *in_text ? n : NULL;     /* a packed array holds scalars only */
+    }
     if (n->type == JSON_OBJECT && n->p)
         return json_first(n);
     for (const json_node *k = json_first(n); k; k = k->next) {
-        const json_node *m = first_member(k);
+        const json_node *m = first_member(k, in_text);
         if (m)
             return m;
     }
     return NULL;
+}
+
+static size_t skip_space_at(const char *src, size_t len, size_t i)
+{
+    while (i < len && strchr(" \t\r\n", src[i]) && src[i])
+        i++;
+    return i;
+}
+
+/* The offset of the value of the member whose name's quote is at key (past the colon). */
+static size_t member_value_at(const char *src, size_t len, size_t key)
+{
+    size_t i = skip_space_at(src, len, json_string_token_end(src, len, key));
+    return skip_space_at(src, len, i + 1);
 }
 
 void json_style_detect(const json_doc *doc, json_style *st)
@@ -68,18 +87,17 @@ void json_style_detect(const json_doc *doc, json_style *st)
         !root->n)
         return;
     /* Where the first two children start and the first ends: read from the text for a
-     * packed array, which has no nodes to ask (and should not get them for this). */
+     * packed array or object, which has no nodes to ask (and should not get them for this). */
     const json_node *first = NULL;
     size_t from = root->start + 1, to, first_end = JSON_NOPOS, second = JSON_NOPOS;
     if (root->marks & JM_PACKED) {
-        to = from;
-        while (to < doc->src_len && strchr(" \t\r\n", src[to]))
-            to++;
-        first_end = src[to] == '"' ? json_string_token_end(src, doc->src_len, to) : to;
-        while (first_end < doc->src_len && !strchr(",] \t\r\n", src[first_end]))
+        to = skip_space_at(src, doc->src_len, from);
+        size_t value = root->type == JSON_OBJECT ? member_value_at(src, doc->src_len, to) : to;
+        first_end = src[value] == '"' ? json_string_token_end(src, doc->src_len, value) : value;
+        while (first_end < doc->src_len && !strchr(",]} \t\r\n", src[first_end]))
             first_end++;
         second = first_end;
-        while (second < doc->src_len && strchr(" \t\r\n,", src[second]))
+        while (second < doc->src_len && strchr(" \t\r\n,", src[second]) && src[second])
             second++;
     } else {
         first = json_first(root);
@@ -114,10 +132,12 @@ void json_style_detect(const json_doc *doc, json_style *st)
                 strcpy(st->comma, ", ");
         }
     }
-    const json_node *m = first_member(root);
-    if (m && !(m->flags & JF_KEY_NEW) && m->start != JSON_NOPOS) {
-        size_t k = json_key_offset(doc, m);
-        size_t a = json_string_token_end(src, doc->src_len, k), b = m->start;
+    bool in_text = false;
+    const json_node *m = first_member(root, &in_text);
+    if (m && (in_text || (!(m->flags & JF_KEY_NEW) && m->start != JSON_NOPOS))) {
+        size_t k = in_text ? skip_space_at(src, doc->src_len, m->start + 1) : json_key_offset(doc, m);
+        size_t a = json_string_token_end(src, doc->src_len, k);
+        size_t b = in_text ? member_value_at(src, doc->src_len, k) : m->start;
         if (b > a && b - a < sizeof st->colon && !memchr(src + a, '\n', b - a)) {
             memcpy(st->colon, src + a, b - a);
             st->colon[b - a] = '\0';

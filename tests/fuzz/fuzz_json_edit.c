@@ -128,7 +128,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
         abort();    /* an unedited document must come back byte for byte */
     buf_free(&same);
     json_parse_opts pk = {0};
-    pk.pack_scalar_arrays = true;
+    pk.pack_scalars = true;
     json_doc *c = json_parse(src, size, &pk, &err);
     if (!c)
         abort();    /* packing refused what the eager parse accepted */

@@ -244,27 +244,42 @@ static char *both_styles(const json_doc *d)
     return buf_detach(&r, NULL);
 }
 
-/* Arrays of 16 or more scalars parsed packed (no nodes until json_first asks) behave as
- * the eager parse in everything: style, writing, counting, indexing, equality, repeats,
- * and every kind of edit; 15 scalars, a container among them, or an error stay eager. */
-static void test_packed_arrays(void)
+/* Arrays and objects of 16 or more scalars parsed packed (no nodes until json_first asks)
+ * behave as the eager parse in everything: style, writing, counting, indexing, equality,
+ * member lookup, repeats, and every kind of edit; 15 scalars, a container among them, a
+ * repeated or escaped name, or an error stay eager. */
+static void test_packed(void)
 {
-    static const char *const docs[] = {
-        "[0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0]",
-        "[\n  1,\n  -2.5e3,\n  \"x\",\n  \"\\u00e9\\n\",\n  true,\n  false,\n  null,\n  3,\n  4,\n  5,\n  6,\n  7,\n"
-        "  8,\n  9,\n  10,\n  11\n]\n",
-        "{\"a\":{\"list\":[1,2,3,4,5,6,7,8,9,10,11,12,13,14,15,16],\"b\":{\"c\":1,\"c\":2}}}",
-        "{\r\n\t\"k\": [\"a\", \"b\", \"c\", \"d\", \"e\", \"f\", \"g\", \"h\", \"i\", \"j\", \"k\", \"l\", \"m\", "
-        "\"n\", \"o\", \"p\"],\r\n\t\"m\": [1]\r\n}",
-        "[1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15]",
-        "[1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15, 16, [17]]",
-        "[[1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15, 16], [], {}]",
+#define P16 "\"a\": 1, \"b\": 2, \"c\": 3, \"d\": 4, \"e\": 5, \"f\": 6, \"g\": 7, \"h\": 8, \"i\": 9, \"j\": 10, " \
+            "\"k\": 11, \"l\": 12, \"m\": 13, \"n\": 14, \"o\": \"s\\n\""
+    static const struct {
+        const char *text;
+        bool packs;     /* something in it is packed */
+    } docs[] = {
+        {"[0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0]", true},
+        {"[\n  1,\n  -2.5e3,\n  \"x\",\n  \"\\u00e9\\n\",\n  true,\n  false,\n  null,\n  3,\n  4,\n  5,\n  6,\n  7,\n"
+         "  8,\n  9,\n  10,\n  11\n]\n", true},
+        {"{\"a\":{\"list\":[1,2,3,4,5,6,7,8,9,10,11,12,13,14,15,16],\"b\":{\"c\":1,\"c\":2}}}", true},
+        {"{\r\n\t\"k\": [\"a\", \"b\", \"c\", \"d\", \"e\", \"f\", \"g\", \"h\", \"i\", \"j\", \"k\", \"l\", \"m\", "
+         "\"n\", \"o\", \"p\"],\r\n\t\"m\": [1]\r\n}", true},
+        {"[1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15]", false},
+        {"[1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15, 16, [17]]", false},
+        {"[[1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15, 16], [], {}]", true},
+        /* objects: 16 scalar members pack; 15, a repeated or escaped name, a container not */
+        {"{" P16 ", \"p\": null}", true},
+        {"{\n    \"outer\" :{" P16 ",\"p\":true},\n    \"next\": [1]\n}\n", true},
+        {"[{" P16 ", \"p\": false}, {" P16 ", \"p\": -0.5}]", true},
+        {"{" P16 "}", false},
+        {"{" P16 ", \"a\": 0}", false},
+        {"{" P16 ", \"\\u0070\": 0}", false},
+        {"{" P16 ", \"p\": {}}", false},
     };
+#undef P16
     for (size_t i = 0; i < sizeof docs / sizeof *docs; i++) {
-        const char *s = docs[i];
+        const char *s = docs[i].text;
         json_error err;
         json_parse_opts po = {0};
-        po.pack_scalar_arrays = true;
+        po.pack_scalars = true;
         for (int edit = 0; edit < 6; edit++) {
             json_doc *e = json_parse(s, strlen(s), NULL, &err);
             json_doc *l = json_parse(s, strlen(s), &po, &err);
@@ -304,10 +319,17 @@ static void test_packed_arrays(void)
                 for (size_t step = 0; step < depth; step++)
                     ae = json_at(ae, path[step]);
             }
-            bool packs = strstr(s, "15]") == NULL && strstr(s, "[17]") == NULL;
-            CHECK((al != NULL) == packs);
+            CHECK((al != NULL) == docs[i].packs);
             if (ae && al) {
                 CHECK(json_count(ae) == json_count(al) && (al->marks & JM_PACKED));
+                if (al->type == JSON_OBJECT && edit % 2) {
+                    /* a name it lacks is found missing from the text, nodes unmade */
+                    CHECK(!json_get(al, "zz", 2) && !json_get_icase(al, "ZZ", 2) && (al->marks & JM_PACKED));
+                    CHECK(!json_get(al, "A", 1) && json_get_icase(al, "A", 1) && json_get_icase(ae, "A", 1));
+                    CHECK(!(al->marks & JM_PACKED));
+                    json_node *oe = json_get(ae, "o", 1), *ol = json_get(al, "o", 1);
+                    CHECK(oe && ol && json_equal(oe, ol) && json_index_of(ol) == 14);
+                }
                 switch (edit) {
                 case 1: json_remove(json_at(ae, 3)), json_remove(json_at(al, 3)); break;
                 case 2:
@@ -348,10 +370,42 @@ static void test_packed_arrays(void)
     const char *bad = "[1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15, 16, 01]";
     json_error ea, eb;
     json_parse_opts po = {0};
-    po.pack_scalar_arrays = true;
+    po.pack_scalars = true;
     CHECK(json_parse(bad, strlen(bad), NULL, &ea) == NULL && json_parse(bad, strlen(bad), &po, &eb) == NULL);
     CHECK(ea.offset == eb.offset);
     CHECK_STR(eb.msg, ea.msg);
+}
+
+/* A large object packs when no name repeats, compared as the parse was asked to (the
+ * table of names grows past its first size); one repeat leaves it to the nodes. */
+static void test_packed_names(void)
+{
+    json_parse_opts po = {0};
+    po.pack_scalars = true;
+    for (int variant = 0; variant < 4; variant++) {
+        buf b = BUF_INIT;
+        buf_puts(&b, "{");
+        for (int i = 0; i < 1000; i++)
+            buf_printf(&b, "%s\"%s%d\": %d", i ? ", " : "", i == 999 && variant >= 2 ? "K" : "k",
+                       i == 999 && variant % 2 ? 500 : i, i);
+        buf_puts(&b, "}");
+        /* variants: all distinct; k500 twice; K999 (distinct either way); K500 (a repeat
+         * only ignoring case) */
+        for (int icase = 0; icase < 2; icase++) {
+            po.dup_icase = icase;
+            json_error err;
+            json_doc *d = json_parse(b.data, b.len, &po, &err);
+            CHECK(d != NULL);
+            if (!d)
+                continue;
+            bool repeats = variant == 1 || (variant == 3 && icase);
+            CHECK(!(d->root->marks & JM_PACKED) == repeats);
+            CHECK(!(d->root->flags & JF_DUPS) == !repeats);
+            CHECK(json_count(d->root) == 1000 && json_get(d->root, "k998", 4) == json_at(d->root, 998));
+            json_doc_free(d);
+        }
+        buf_free(&b);
+    }
 }
 
 int main(void)
@@ -364,6 +418,7 @@ int main(void)
     test_edits();
     test_equal_and_dups();
     test_duplicates();
-    test_packed_arrays();
+    test_packed();
+    test_packed_names();
     return unit_summary("unit json");
 }
