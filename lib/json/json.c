@@ -33,26 +33,39 @@ size_t json_string_token_end(const char *src, size_t len, size_t pos)
     return i < len ? i + 1 : len;
 }
 
-size_t json_end(const json_doc *doc, const json_node *n)
+size_t json_value_token_end(const char *src, size_t len, size_t pos)
 {
-    if (n->span < UINT32_MAX)
-        return n->start + n->span;
-    /* Only nodes of 4 GiB or more get here: find the end by skipping the (valid) text. */
-    const char *s = doc->src;
-    size_t i = n->start, len = doc->src_len;
-    if (n->type != JSON_ARRAY && n->type != JSON_OBJECT)
-        return n->type == JSON_STRING ? json_string_token_end(s, len, i) : i + n->n;
+    if (pos >= len)
+        return len;
+    if (src[pos] == '"')
+        return json_string_token_end(src, len, pos);
+    if (src[pos] != '[' && src[pos] != '{') {
+        size_t i = pos;
+        while (i < len && !strchr(",]} \t\r\n", src[i]))
+            i++;
+        return i;
+    }
     size_t depth = 0;
-    for (; i < len; i++) {
-        char c = s[i];
+    for (size_t i = pos; i < len; i++) {
+        char c = src[i];
         if (c == '"')
-            i = json_string_token_end(s, len, i) - 1;
+            i = json_string_token_end(src, len, i) - 1;
         else if (c == '[' || c == '{')
             depth++;
         else if ((c == ']' || c == '}') && --depth == 0)
             return i + 1;
     }
     return len;
+}
+
+size_t json_end(const json_doc *doc, const json_node *n)
+{
+    if (n->span < UINT32_MAX)
+        return n->start + n->span;
+    /* Only nodes of 4 GiB or more get here: find the end by skipping the (valid) text. */
+    if (n->type == JSON_NUMBER)
+        return n->start + n->n;
+    return json_value_token_end(doc->src, doc->src_len, n->start);
 }
 
 static const char *skip_space(const char *p, const char *end)
@@ -64,7 +77,7 @@ static const char *skip_space(const char *p, const char *end)
 
 /* Does the packed object obj have a member named key[0..len)? Read from its text, so that
  * a look for a name it lacks (the kind checks ask for "$schema", "resources", ...) makes
- * no nodes. Its names hold no escape and its values are scalars (JM_PACKED). */
+ * no nodes. Its names hold no escape (JM_PACKED). */
 static bool packed_has(const json_node *obj, const char *key, size_t len, bool icase)
 {
     const json_doc *doc = obj->p;
@@ -75,11 +88,7 @@ static bool packed_has(const json_node *obj, const char *key, size_t len, bool i
         if ((size_t)(q - name) == len && (icase ? ascii_ieq(name, key, len) : !memcmp(name, key, len)))
             return true;
         p = skip_space(skip_space(q + 1, end) + 1, end);   /* past the colon */
-        if (*p == '"')
-            p = src + json_string_token_end(src, doc->src_len, (size_t)(p - src));
-        else
-            while (p < end && *p != ',' && *p != '}' && *p != ' ' && *p != '\t' && *p != '\n' && *p != '\r')
-                p++;
+        p = src + json_value_token_end(src, doc->src_len, (size_t)(p - src));
         p = skip_space(p, end) + 1;     /* past the comma */
     }
     return false;

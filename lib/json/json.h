@@ -204,6 +204,9 @@ void json_set_key_offset(json_doc *doc, json_node *m, size_t off);
 /* Returns the offset just past the closing quote of the string token starting at pos. */
 size_t json_string_token_end(const char *src, size_t len, size_t pos);
 
+/* Returns the offset just past the valid JSON value whose text starts at pos. */
+size_t json_value_token_end(const char *src, size_t len, size_t pos);
+
 /* The node after n in document order within the subtree of top (n itself in it), or NULL
  * after its last node: a walk of any depth without recursion. */
 json_node *json_next_within(const json_node *top, const json_node *n);

@@ -377,25 +377,33 @@ static const char *scan_packable_scalar(parser *ps, const char *p)
     return NULL;
 }
 
-/* When the array or object at p ('[' or '{') holds only scalars, PACK_MIN or more, all
- * well-formed, and (an object) names without escapes none of which repeats (compared as
- * the parse compares them): the position of its closing bracket, their number and (an
- * object) the bloom bits of its names. Otherwise NULL, and it is parsed as any other
- * (which reports any error this scan met, the same way). Repeated names are left to the
- * nodes, which carry JF_DUPS; escaped names would need a decoded copy to compare. */
-static const char *scan_packable(parser *ps, const char *p, nameset *names, bool icase, size_t *count,
-                                 uint16_t *bloom)
+/* How deep a packed container may hold containers: with 2, its children may be
+ * containers of scalars (objects of small objects, arrays of pairs). Each level unpacked
+ * scans the one below once more, so a tree walked to its leaves reads each byte at most
+ * PACK_LEVELS + 1 times; the cost of deeper packing would grow with the depth. */
+enum { PACK_LEVELS = 2 };
+
+/* Scans the array or object at p ('[' or '{') when it holds only scalars or, with levels
+ * above 1, containers of the same kind with levels - 1, all well-formed, the names of
+ * every object in it free of escapes and, when names is given (one nameset a level),
+ * none repeating an earlier one of its object as the parse compares them: returns the
+ * position of its closing bracket, sets its number of children and adds the bloom bits
+ * of all those names to *bloom. Otherwise NULL. Repeated names are left to the nodes,
+ * which carry JF_DUPS; escaped names would need a decoded copy to compare. */
+static const char *scan_scalars(parser *ps, const char *p, nameset *names, bool icase, unsigned levels,
+                                size_t *count, uint16_t *bloom)
 {
     const char *end = ps->end;
     bool object = *p == '{';
     char close = object ? '}' : ']';
     size_t k = 0;
-    *bloom = 0;
-    if (object)
+    if (object && names)
         nameset_start(names, p, icase);
     p = skip_ws(p + 1, end);
-    if (p < end && *p == close)
-        return NULL;
+    if (p < end && *p == close) {
+        *count = 0;
+        return p;
+    }
     for (;;) {
         if (p >= end)
             return NULL;
@@ -404,7 +412,7 @@ static const char *scan_packable(parser *ps, const char *p, nameset *names, bool
             size_t len;
             bool esc;
             const char *q = *p == '"' ? scan_string(ps, p, &name, &len, &esc, false) : NULL;
-            if (!q || esc || len > UINT32_MAX || nameset_add(names, name, len) != NAMESET_NEW)
+            if (!q || esc || len > UINT32_MAX || (names && nameset_add(names, name, len) != NAMESET_NEW))
                 return NULL;
             *bloom |= json_name_bit(name, len);
             q = skip_ws(q, end);
@@ -414,14 +422,21 @@ static const char *scan_packable(parser *ps, const char *p, nameset *names, bool
             if (p >= end)
                 return NULL;
         }
-        const char *after = scan_packable_scalar(ps, p);
+        const char *after;
+        if ((*p == '{' || *p == '[') && levels > 1) {
+            size_t inner;
+            after = scan_scalars(ps, p, names ? names + 1 : NULL, icase, levels - 1, &inner, bloom);
+            after = after ? after + 1 : NULL;
+        } else {
+            after = scan_packable_scalar(ps, p);
+        }
         if (!after)
             return NULL;
         k++;
         p = skip_ws(after, end);
         if (p < end && *p == close) {
             *count = k;
-            return k >= PACK_MIN && k < UINT32_MAX ? p : NULL;
+            return k < UINT32_MAX ? p : NULL;
         }
         if (p >= end || *p != ',')
             return NULL;
@@ -431,63 +446,100 @@ static const char *scan_packable(parser *ps, const char *p, nameset *names, bool
     }
 }
 
-/* The nodes of a packed array or object, from its source text (json_unpack): the text
- * was checked when it was packed, and the caller promised it stays as it was. */
-static void unpack(json_doc *doc, json_node *c)
+/* scan_scalars for a container the parse meets: packed when it holds PACK_MIN children or
+ * more; its bloom is that of its names. NULL: it is parsed as any other (which reports any
+ * error this scan met, the same way). */
+static const char *scan_packable(parser *ps, const char *p, nameset names[PACK_LEVELS], bool icase,
+                                 unsigned levels, size_t *count, uint16_t *bloom)
 {
-    json_error err;
-    parser ps = {doc->src, doc->src + doc->src_len, doc, &err, true};
-    const char *src = doc->src, *p = skip_ws(src + c->start + 1, ps.end);
-    uint32_t count = c->n;
+    *bloom = 0;
+    const char *close = scan_scalars(ps, p, names, icase, levels, count, bloom);
+    return close && *count >= PACK_MIN ? close : NULL;
+}
+
+/* Makes the nodes of the children of container c (empty, its text checked by
+ * scan_scalars with levels): child containers of PACK_MIN children or more are packed
+ * themselves, smaller ones made at once. Objects get the bloom bits of their names. */
+static void fill(parser *ps, json_node *c, unsigned levels)
+{
+    json_doc *doc = ps->doc;
+    const char *src = doc->src, *p = skip_ws(src + c->start + 1, ps->end);
     bool object = c->type == JSON_OBJECT;
-    c->marks &= (uint16_t)~JM_PACKED;
-    c->p = NULL;
-    c->n = 0;
-    while (c->n < count) {
+    char close = object ? '}' : ']';
+    while (*p != close) {
         const char *key = NULL;
         size_t key_len = 0;
         if (object) {
             bool esc;
-            const char *q = scan_string(&ps, p, &key, &key_len, &esc, false);
+            const char *q = scan_string(ps, p, &key, &key_len, &esc, false);
             if (!q || esc)
                 abort();    /* the source changed after it was parsed, against the promise */
-            p = skip_ws(skip_ws(q, ps.end) + 1, ps.end);
+            p = skip_ws(skip_ws(q, ps->end) + 1, ps->end);
         }
         json_node *n;
         const char *after;
-        if (*p == '"') {
+        if ((*p == '{' || *p == '[') && levels > 1) {
+            size_t count;
+            uint16_t bloom = 0;
+            n = new_node(doc, *p == '{' ? JSON_OBJECT : JSON_ARRAY, (size_t)(p - src));
+            after = scan_scalars(ps, p, NULL, false, levels - 1, &count, &bloom);
+            if (!after)
+                abort();    /* as above */
+            after++;
+            if (count >= PACK_MIN) {
+                n->marks |= JM_PACKED | bloom;
+                n->p = doc;
+                n->n = (uint32_t)count;
+            } else {
+                fill(ps, n, levels - 1);
+            }
+        } else if (*p == '"') {
             const char *text;
             size_t tlen;
             bool esc;
             n = new_node(doc, JSON_STRING, (size_t)(p - src));
-            after = scan_string(&ps, p, &text, &tlen, &esc, true);
+            after = scan_string(ps, p, &text, &tlen, &esc, true);
             n->p = (void *)text;
             n->n = (uint32_t)tlen;
             if (esc)
                 n->flags |= JF_ESCAPED;
         } else if (*p == '-' || is_digit(*p)) {
             n = new_node(doc, JSON_NUMBER, (size_t)(p - src));
-            after = scan_number(&ps, p);
+            after = scan_number(ps, p);
             n->p = (void *)p;
             n->n = after ? (uint32_t)(after - p) : 0;
         } else {
             json_type t = JSON_NULL;
             n = new_node(doc, JSON_NULL, (size_t)(p - src));
-            after = scan_literal(&ps, p, &t);
+            after = scan_literal(ps, p, &t);
             n->type = (uint8_t)t;
         }
         if (!after)
             abort();    /* as above */
         set_end(n, (size_t)(after - src));
         attach(c, n);
+        c->marks |= (uint16_t)(n->marks & JM_NAMES_BLOOM);
         if (object) {
             n->key = key;
             n->key_len = (uint32_t)key_len;
+            c->marks |= json_name_bit(key, key_len);
         }
-        p = skip_ws(after, ps.end);
-        if (p < ps.end && *p == ',')
-            p = skip_ws(p + 1, ps.end);
+        p = skip_ws(after, ps->end);
+        if (*p == ',')
+            p = skip_ws(p + 1, ps->end);
     }
+}
+
+/* The nodes of a packed array or object, from its source text (json_unpack): the text
+ * was checked when it was packed, and the caller promised it stays as it was. */
+static void unpack(json_doc *doc, json_node *c)
+{
+    json_error err;
+    parser ps = {doc->src, doc->src + doc->src_len, doc, &err, true};
+    c->marks &= (uint16_t)~JM_PACKED;
+    c->p = NULL;
+    c->n = 0;
+    fill(&ps, c, PACK_LEVELS);
 }
 
 /* Parses a member name at p (a quote expected) and the colon after it; returns the
@@ -572,7 +624,7 @@ json_doc *json_parse(const char *src, size_t len, const json_parse_opts *opts, j
     bool pack = ps.tree && opts && opts->pack_scalars;
     if (pack)
         doc->unpack = unpack;
-    nameset packed_names = {0};
+    nameset packed_names[PACK_LEVELS] = {{0}};
     bool icase = opts && opts->dup_icase;
     json_dup_scratch repeats = {NULL, 0};
     keyset keys;
@@ -629,7 +681,8 @@ value:
             /* Checking for repeated names, an object of scalars whose names the scan finds
              * distinct is done with: its names need not wait in the table of open objects'. */
             bool scan_ahead = pack || (track && *p == '{');
-            if (scan_ahead && (close = scan_packable(&ps, p, &packed_names, icase, &count, &bloom))) {
+            unsigned levels = depth + 1 < max_depth ? PACK_LEVELS : 1;   /* children within the limit */
+            if (scan_ahead && (close = scan_packable(&ps, p, packed_names, icase, levels, &count, &bloom))) {
                 n = NEW_NODE(*p == '{' ? JSON_OBJECT : JSON_ARRAY, depth);
                 n->marks |= JM_PACKED | bloom;
                 if (ps.tree)
@@ -812,7 +865,8 @@ out:
     free(pool);
     keyset_free(&keys);
     json_dup_scratch_free(&repeats);
-    nameset_free(&packed_names);
+    for (unsigned i = 0; i < PACK_LEVELS; i++)
+        nameset_free(&packed_names[i]);
     if (!ok) {
         json_doc_free(doc);
         return NULL;

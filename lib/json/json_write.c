@@ -40,26 +40,6 @@ static size_t child_offset(const json_doc *doc, const json_node *child)
     return k != JSON_NOPOS ? k : child->start;
 }
 
-/* Finds the first member anywhere (depth first) to learn the name/value separator: a
- * member node, or (*in_text set) a packed object whose first member is in the text. */
-static const json_node *first_member(const json_node *n, bool *in_text)
-{
-    if (n->type != JSON_ARRAY && n->type != JSON_OBJECT)
-        return NULL;
-    if (n->marks & JM_PACKED) {
-        *in_text = n->type == JSON_OBJECT;
-        return *in_text ? n : NULL;     /* a packed array holds scalars only */
-    }
-    if (n->type == JSON_OBJECT && n->p)
-        return json_first(n);
-    for (const json_node *k = json_first(n); k; k = k->next) {
-        const json_node *m = first_member(k, in_text);
-        if (m)
-            return m;
-    }
-    return NULL;
-}
-
 static size_t skip_space_at(const char *src, size_t len, size_t i)
 {
     while (i < len && strchr(" \t\r\n", src[i]) && src[i])
@@ -72,6 +52,54 @@ static size_t member_value_at(const char *src, size_t len, size_t key)
 {
     size_t i = skip_space_at(src, len, json_string_token_end(src, len, key));
     return skip_space_at(src, len, i + 1);
+}
+
+/* The offset of the first member name's quote in the text of the packed container at
+ * start, or JSON_NOPOS when it holds none: its own first, or (an array) the first of
+ * its first object that has members (what it holds inside holds only scalars). */
+static size_t packed_first_key(const char *src, size_t len, size_t start)
+{
+    size_t i = skip_space_at(src, len, start + 1);
+    if (src[start] == '{')
+        return src[i] == '"' ? i : JSON_NOPOS;
+    while (i < len && src[i] != ']') {
+        if (src[i] == '{') {
+            size_t k = skip_space_at(src, len, i + 1);
+            if (src[k] == '"')
+                return k;
+        }
+        i = skip_space_at(src, len, json_value_token_end(src, len, i));
+        if (i < len && src[i] == ',')
+            i = skip_space_at(src, len, i + 1);
+    }
+    return JSON_NOPOS;
+}
+
+/* Finds the first member anywhere under n (depth first), to learn the name/value
+ * separator: true with where its name's quote and its value start, or with *key
+ * JSON_NOPOS when that member was made by an edit (nothing to learn then). Read from the
+ * text inside a packed container, which should not get nodes for this. */
+static bool first_member_at(const json_doc *doc, const json_node *n, size_t *key, size_t *value)
+{
+    if (n->type != JSON_ARRAY && n->type != JSON_OBJECT)
+        return false;
+    if (n->marks & JM_PACKED) {
+        *key = packed_first_key(doc->src, doc->src_len, n->start);
+        if (*key == JSON_NOPOS)
+            return false;
+        *value = member_value_at(doc->src, doc->src_len, *key);
+        return true;
+    }
+    if (n->type == JSON_OBJECT && n->p) {
+        const json_node *m = json_first(n);
+        *key = m->start != JSON_NOPOS ? json_key_offset(doc, m) : JSON_NOPOS;
+        *value = m->start;
+        return true;
+    }
+    for (const json_node *k = json_first(n); k; k = k->next)
+        if (first_member_at(doc, k, key, value))
+            return true;
+    return false;
 }
 
 void json_style_detect(const json_doc *doc, json_style *st)
@@ -93,9 +121,7 @@ void json_style_detect(const json_doc *doc, json_style *st)
     if (root->marks & JM_PACKED) {
         to = skip_space_at(src, doc->src_len, from);
         size_t value = root->type == JSON_OBJECT ? member_value_at(src, doc->src_len, to) : to;
-        first_end = src[value] == '"' ? json_string_token_end(src, doc->src_len, value) : value;
-        while (first_end < doc->src_len && !strchr(",]} \t\r\n", src[first_end]))
-            first_end++;
+        first_end = json_value_token_end(src, doc->src_len, value);
         second = first_end;
         while (second < doc->src_len && strchr(" \t\r\n,", src[second]) && src[second])
             second++;
@@ -132,12 +158,9 @@ void json_style_detect(const json_doc *doc, json_style *st)
                 strcpy(st->comma, ", ");
         }
     }
-    bool in_text = false;
-    const json_node *m = first_member(root, &in_text);
-    if (m && (in_text || (!(m->flags & JF_KEY_NEW) && m->start != JSON_NOPOS))) {
-        size_t k = in_text ? skip_space_at(src, doc->src_len, m->start + 1) : json_key_offset(doc, m);
+    size_t k, b;
+    if (first_member_at(doc, root, &k, &b) && k != JSON_NOPOS) {
         size_t a = json_string_token_end(src, doc->src_len, k);
-        size_t b = in_text ? member_value_at(src, doc->src_len, k) : m->start;
         if (b > a && b - a < sizeof st->colon && !memchr(src + a, '\n', b - a)) {
             memcpy(st->colon, src + a, b - a);
             st->colon[b - a] = '\0';

@@ -263,7 +263,8 @@ static void test_packed(void)
         {"{\r\n\t\"k\": [\"a\", \"b\", \"c\", \"d\", \"e\", \"f\", \"g\", \"h\", \"i\", \"j\", \"k\", \"l\", \"m\", "
          "\"n\", \"o\", \"p\"],\r\n\t\"m\": [1]\r\n}", true},
         {"[1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15]", false},
-        {"[1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15, 16, [17]]", false},
+        {"[1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15, 16, [17]]", true},
+        {"[1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15, 16, [[17]]]", false},
         {"[[1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15, 16], [], {}]", true},
         /* objects: 16 scalar members pack; 15, a repeated or escaped name, a container not */
         {"{" P16 ", \"p\": null}", true},
@@ -272,7 +273,15 @@ static void test_packed(void)
         {"{" P16 "}", false},
         {"{" P16 ", \"a\": 0}", false},
         {"{" P16 ", \"\\u0070\": 0}", false},
-        {"{" P16 ", \"p\": {}}", false},
+        {"{" P16 ", \"p\": {}}", true},
+        {"{" P16 ", \"p\": {\"q\": [1]}}", false},
+        /* containers of scalars inside: packed too, and packed again once unpacked */
+        {"{\"m0\": {\"v\": 0}, \"m1\": {\"v\": 1}, \"m2\": {}, \"m3\": [], \"m4\": [4, \"4\"], \"m5\": {\"v\": 5}, "
+         "\"m6\": {\"v\": 6}, \"m7\": {\"v\": 7}, \"m8\": {\"v\": 8}, \"m9\": {\"v\": 9}, \"m10\": {\"w\": 10}, "
+         "\"m11\": {\"v\": 11}, \"m12\": {\"v\": 12}, \"m13\": {\"v\": 13}, \"m14\": {\"v\": 14, \"w\": true}, "
+         "\"m15\": {\"v\": 15}}", true},
+        {"[\n  {\"a\": 1},\n  {\"k\": 1, \"k\": 2},\n  2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15\n]", false},
+        {"[\n  {" P16 ", \"p\": 1},\n  {\"k\": 1, \"K\": 2},\n  2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15\n]", true},
     };
 #undef P16
     for (size_t i = 0; i < sizeof docs / sizeof *docs; i++) {
@@ -322,7 +331,7 @@ static void test_packed(void)
             CHECK((al != NULL) == docs[i].packs);
             if (ae && al) {
                 CHECK(json_count(ae) == json_count(al) && (al->marks & JM_PACKED));
-                if (al->type == JSON_OBJECT && edit % 2) {
+                if (al->type == JSON_OBJECT && edit % 2 && json_get(ae, "a", 1)) {
                     /* a name it lacks is found missing from the text, nodes unmade */
                     CHECK(!json_get(al, "zz", 2) && !json_get_icase(al, "ZZ", 2) && (al->marks & JM_PACKED));
                     CHECK(!json_get(al, "A", 1) && json_get_icase(al, "A", 1) && json_get_icase(ae, "A", 1));
@@ -408,6 +417,35 @@ static void test_packed_names(void)
     }
 }
 
+/* Unpacking a container holding containers makes their nodes, themselves packed when
+ * large enough, with the name bloom of what they hold. */
+static void test_packed_levels(void)
+{
+    json_parse_opts po = {0};
+    po.pack_scalars = true;
+    buf b = BUF_INIT;
+    buf_puts(&b, "[{");
+    for (int i = 0; i < 17; i++)
+        buf_printf(&b, "%s\"n%d\": %d", i ? ", " : "", i, i);
+    buf_puts(&b, "}, {\"k\": 1, \"K\": 2}, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15]");
+    json_error err;
+    json_doc *d = json_parse(b.data, b.len, &po, &err);
+    CHECK(d && (d->root->marks & JM_PACKED) && json_count(d->root) == 16);
+    if (d) {
+        uint16_t all = d->root->marks & JM_NAMES_BLOOM;
+        json_node *big = json_first(d->root), *small = big->next;
+        CHECK(!(d->root->marks & JM_PACKED) && (d->root->marks & JM_NAMES_BLOOM) == all);
+        CHECK((big->marks & JM_PACKED) && json_count(big) == 17 && big->type == JSON_OBJECT);
+        CHECK(!(small->marks & JM_PACKED) && json_count(small) == 2);
+        CHECK((small->marks & JM_NAMES_BLOOM) == (json_name_bit("k", 1) | json_name_bit("K", 1)));
+        CHECK((big->marks & json_name_bit("n16", 3)) && (all & json_name_bit("K", 1)));
+        json_node *n16 = json_get(big, "n16", 3);
+        CHECK(n16 && json_index_of(n16) == 16 && json_end(d, big) == (size_t)(strchr(b.data, '}') + 1 - b.data));
+        json_doc_free(d);
+    }
+    buf_free(&b);
+}
+
 int main(void)
 {
     test_styles_roundtrip();
@@ -420,5 +458,6 @@ int main(void)
     test_duplicates();
     test_packed();
     test_packed_names();
+    test_packed_levels();
     return unit_summary("unit json");
 }
