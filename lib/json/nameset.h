@@ -8,7 +8,8 @@
 
 typedef struct nameset {
     uint64_t *slots;    /* hash (high half) and offset + 1 from base (low half); 0 is free */
-    size_t cap;         /* slots in use for this object (a power of two) */
+    size_t cap;         /* slots hashed for this object (a power of two), or 0 while its first
+                           few names sit unhashed in slots[0..n), compared one by one */
     size_t alloc;       /* slots allocated, kept from one object to the next */
     size_t n;           /* names held */
     const char *base;
