@@ -377,11 +377,12 @@ static const char *scan_packable_scalar(parser *ps, const char *p)
     return NULL;
 }
 
-/* How deep a packed container may hold containers: with 2, its children may be
- * containers of scalars (objects of small objects, arrays of pairs). Each level unpacked
- * scans the one below once more, so a tree walked to its leaves reads each byte at most
- * PACK_LEVELS + 1 times; the cost of deeper packing would grow with the depth. */
-enum { PACK_LEVELS = 2 };
+/* How deep a packed container may hold containers: with 3, its children may be
+ * containers whose children may be containers of scalars (records holding small objects
+ * or lists). Each level unpacked scans the ones below once more, and a scan that fails
+ * stops at the first container too deep, so a tree walked to its leaves reads each byte
+ * at most PACK_LEVELS + 1 times; packing deeper would cost a scan per level. */
+enum { PACK_LEVELS = 3 };
 
 /* Scans the array or object at p ('[' or '{') when it holds only scalars or, with levels
  * above 1, containers of the same kind with levels - 1, all well-formed, the names of

@@ -322,8 +322,8 @@ if command -v jq >/dev/null; then
 fi
 
 echo
-echo "(j) peak RSS against input size: small members, members holding small objects, an array of zeros, the ARM"
-echo "    document (target <= 2.5x); then members holding objects of objects (three levels: not packed, a node each)"
+echo "(j) peak RSS against input size: small members, members holding small objects or objects of objects, an array"
+echo "    of zeros, the ARM document (target <= 2.5x); then one level deeper (four levels: not packed, a node each)"
 # rss LABEL FILE CMD...: the fastest run's peak RSS as a ratio to FILE's size.
 rss() {
     label=$1 file=$2
@@ -337,7 +337,8 @@ awk -v n="$members" 'BEGIN { printf "{"; for (i = 0; i < n; i++) printf "%s\"m%d
 awk -v n="$((BENCH_MB * 1000000 / 3))" 'BEGIN { printf "["; for (i = 0; i < n; i++) printf "%s0", i ? ", " : ""; print "]" }' > "$W/zeros.json"
 awk -v n="$((BENCH_MB * 1000000 / 22))" 'BEGIN { printf "{"; for (i = 0; i < n; i++) printf "%s\"m%d\": {\"v\": %d}", i ? ", " : "", i, i % 10; print "}" }' > "$W/nested.json"
 awk -v n="$((BENCH_MB * 1000000 / 29))" 'BEGIN { printf "{"; for (i = 0; i < n; i++) printf "%s\"m%d\": {\"v\": {\"w\": %d}}", i ? ", " : "", i, i % 10; print "}" }' > "$W/deep.json"
-for f in members nested zeros big deep; do
+awk -v n="$((BENCH_MB * 1000000 / 36))" 'BEGIN { printf "{"; for (i = 0; i < n; i++) printf "%s\"m%d\": {\"v\": {\"w\": {\"x\": %d}}}", i ? ", " : "", i, i % 10; print "}" }' > "$W/deeper.json"
+for f in members nested deep zeros big deeper; do
     rss "config-validate --kind json, $f" "$W/$f.json" "$BIN/config-validate" --kind json -q "$W/$f.json"
     rss "tmpl-apply, no rules (parse, validate, write), $f" "$W/$f.json" "$BIN/tmpl-apply" -r "$TOP/tests/bench/empty.yaml" "$W/$f.json"
 done
