@@ -682,7 +682,8 @@ value:
             /* Checking for repeated names, an object of scalars whose names the scan finds
              * distinct is done with: its names need not wait in the table of open objects'. */
             bool scan_ahead = pack || (track && *p == '{');
-            unsigned levels = depth + 1 < max_depth ? PACK_LEVELS : 1;   /* children within the limit */
+            /* what it may hold stays within the depth limit, which the scan does not check */
+            unsigned levels = max_depth - depth < PACK_LEVELS ? max_depth - depth : PACK_LEVELS;
             if (scan_ahead && (close = scan_packable(&ps, p, packed_names, icase, levels, &count, &bloom))) {
                 n = NEW_NODE(*p == '{' ? JSON_OBJECT : JSON_ARRAY, depth);
                 n->marks |= JM_PACKED | bloom;

@@ -448,6 +448,30 @@ static void test_packed_levels(void)
     buf_free(&b);
 }
 
+/* Packing does not let a document past the depth limit: containers at the limit inside
+ * what would be packed fail as in the eager parse, at the same place. */
+static void test_packed_depth(void)
+{
+    json_parse_opts po = {0};
+    po.pack_scalars = true;
+    for (int total = 998; total <= 1002; total++) {
+        buf b = BUF_INIT;
+        for (int i = 0; i < total - 3; i++)
+            buf_puts(&b, "[");
+        buf_puts(&b, "[0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15, [[0]]]");
+        for (int i = 0; i < total - 3; i++)
+            buf_puts(&b, "]");
+        json_error ea, eb;
+        json_doc *e = json_parse(b.data, b.len, NULL, &ea), *l = json_parse(b.data, b.len, &po, &eb);
+        CHECK((e != NULL) == (total <= JSON_DEFAULT_MAX_DEPTH) && (l != NULL) == (e != NULL));
+        if (!e && !l)
+            CHECK(ea.offset == eb.offset && !strcmp(ea.msg, eb.msg));
+        json_doc_free(e);
+        json_doc_free(l);
+        buf_free(&b);
+    }
+}
+
 int main(void)
 {
     test_styles_roundtrip();
@@ -461,5 +485,6 @@ int main(void)
     test_packed();
     test_packed_names();
     test_packed_levels();
+    test_packed_depth();
     return unit_summary("unit json");
 }
