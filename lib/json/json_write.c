@@ -54,23 +54,19 @@ static size_t member_value_at(const char *src, size_t len, size_t key)
     return skip_space_at(src, len, i + 1);
 }
 
-/* The offset of the first member name's quote in the text of the packed container at
- * start, or JSON_NOPOS when it holds none: its own first, or (an array) the first of
- * its first object that has members (what it holds inside holds only scalars). */
-static size_t packed_first_key(const char *src, size_t len, size_t start)
+/* The offset of the first member name's quote in the text of the container at
+ * start..end, or JSON_NOPOS when it holds none: the first object in the text that has a
+ * member, which is the first in depth-first order. */
+static size_t packed_first_key(const char *src, size_t end, size_t start)
 {
-    size_t i = skip_space_at(src, len, start + 1);
-    if (src[start] == '{')
-        return src[i] == '"' ? i : JSON_NOPOS;
-    while (i < len && src[i] != ']') {
-        if (src[i] == '{') {
-            size_t k = skip_space_at(src, len, i + 1);
-            if (src[k] == '"')
+    for (size_t i = start; i < end; i++) {
+        if (src[i] == '"') {
+            i = json_string_token_end(src, end, i) - 1;
+        } else if (src[i] == '{') {
+            size_t k = skip_space_at(src, end, i + 1);
+            if (k < end && src[k] == '"')
                 return k;
         }
-        i = skip_space_at(src, len, json_value_token_end(src, len, i));
-        if (i < len && src[i] == ',')
-            i = skip_space_at(src, len, i + 1);
     }
     return JSON_NOPOS;
 }
@@ -84,7 +80,7 @@ static bool first_member_at(const json_doc *doc, const json_node *n, size_t *key
     if (n->type != JSON_ARRAY && n->type != JSON_OBJECT)
         return false;
     if (n->marks & JM_PACKED) {
-        *key = packed_first_key(doc->src, doc->src_len, n->start);
+        *key = packed_first_key(doc->src, json_end(doc, n), n->start);
         if (*key == JSON_NOPOS)
             return false;
         *value = member_value_at(doc->src, doc->src_len, *key);

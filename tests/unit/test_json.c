@@ -266,6 +266,9 @@ static void test_packed(void)
         {"[1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15, 16, [17]]", true},
         {"[1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15, 16, [[17]]]", true},
         {"[1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15, 16, [[[17]]]]", false},
+        /* the separator is read from the first member in the text, however deep */
+        {"[[{\"b\" :3}], 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15]", true},
+        {"[[], [[]], {}, [{\"b\"\t: 3}], 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15]", true},
         {"[[1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15, 16], [], {}]", true},
         /* objects: 16 scalar members pack; 15, a repeated or escaped name, a container not */
         {"{" P16 ", \"p\": null}", true},
