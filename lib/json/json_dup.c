@@ -78,9 +78,8 @@ static bool may_repeat(const json_node *n, bool icase)
 
 static void walk(const json_node *n, bool icase, json_dup_fn fn, void *ctx, scratch *s)
 {
-    if ((n->type != JSON_OBJECT && n->type != JSON_ARRAY) ||
-        ((n->marks & JM_PACKED) && (n->type == JSON_ARRAY || !icase)))
-        return;     /* packed: scalars only, and (an object) no name twice, byte for byte */
+    if ((n->type != JSON_OBJECT && n->type != JSON_ARRAY) || ((n->marks & JM_PACKED) && !icase))
+        return;     /* packed: no object in it has a name twice, byte for byte */
     if (n->type == JSON_OBJECT && (icase || n->start == JSON_NOPOS || (n->flags & (JF_DUPS | JF_SYNTH | JF_MOVED)) ||
                                    (n->marks & JM_NAMES_CHANGED)))
         check_object(n, icase, fn, ctx, s);
