@@ -168,7 +168,9 @@ int main(void)
     size_t packed_docs = 0;
     json_parse_opts po = {0};
     po.pack_scalars = true;
-    for (int iter = 0; iter < 2000 && unit_failed < 4; iter++) {
+    /* under valgrind (tests/run-valgrind.sh sets VALGRIND), a quarter: a minute less */
+    const int iterations = getenv("VALGRIND") ? 500 : 2000;
+    for (int iter = 0; iter < iterations && unit_failed < 4; iter++) {
         uint64_t case_seed = rng;
         buf in = BUF_INIT;
         const char *gap = spaces[next(sizeof spaces / sizeof *spaces)];
@@ -233,8 +235,8 @@ int main(void)
         buf_free(&we), buf_free(&wl), buf_free(&in);
         json_doc_free(e), json_doc_free(l);
     }
-    CHECK(packed_docs > 400);   /* the generator must reach packing to mean something */
-    if (packed_docs <= 400)
+    CHECK(packed_docs > (size_t)iterations / 5);    /* the generator must reach packing to mean something */
+    if (packed_docs <= (size_t)iterations / 5)
         fprintf(stderr, "only %zu of the documents packed anything\n", packed_docs);
     return unit_summary("unit pack property");
 }
