@@ -549,3 +549,11 @@ void json_write(const json_doc *doc, const json_node *n, const json_style *st, o
     else
         out_puts(o, st->newline);
 }
+
+void json_write_buf(const json_doc *doc, const json_style *st, buf *dst)
+{
+    out o;
+    out_init_mem(&o, dst);
+    json_write(doc, NULL, st, &o);
+    out_flush(&o);
+}

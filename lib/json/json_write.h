@@ -3,6 +3,7 @@
 #define TK_JSON_WRITE_H
 #include "json/json.h"
 #include "base/out.h"
+#include "base/buf.h"
 #include <stdbool.h>
 
 typedef struct json_style {
@@ -25,6 +26,9 @@ void json_style_fixed(json_style *st, unsigned indent, bool tab);
 /* Writes the document (or the subtree n when not NULL, without outer white space) to o.
  * Errors are left in o->err. */
 void json_write(const json_doc *doc, const json_node *n, const json_style *st, out *o);
+
+/* Appends the whole document, written in style st, to dst. */
+void json_write_buf(const json_doc *doc, const json_style *st, buf *dst);
 
 /* Writes s[0..len) as a quoted JSON string with the minimal escapes. */
 void json_write_string(out *o, const char *s, size_t len);

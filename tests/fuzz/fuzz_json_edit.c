@@ -19,14 +19,6 @@
 #include <stdlib.h>
 #include <string.h>
 
-static void write_doc(const json_doc *doc, const json_style *st, buf *dst)
-{
-    out o;
-    out_init_mem(&o, dst);
-    json_write(doc, NULL, st, &o);
-    out_flush(&o);
-}
-
 /* The index-th container of the tree in document order, or NULL. */
 static json_node *container_at(json_node *root, size_t index)
 {
@@ -123,7 +115,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
     json_style st;
     json_style_detect(a, &st);
     buf same = BUF_INIT;
-    write_doc(a, &st, &same);
+    json_write_buf(a, &st, &same);
     if (same.len != size || memcmp(same.data, src, size))
         abort();    /* an unedited document must come back byte for byte */
     buf_free(&same);
@@ -138,7 +130,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
         strcmp(cst.comma, st.comma) || strcmp(cst.newline, st.newline))
         abort();    /* a packed array changed the style read from the text */
     buf packed = BUF_INIT;
-    write_doc(c, &st, &packed);
+    json_write_buf(c, &st, &packed);
     if (packed.len != size || memcmp(packed.data, src, size))
         abort();    /* a packed document did not come back byte for byte */
     buf_free(&packed);
@@ -147,8 +139,8 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
         json_doc *e = json_parse(src, size, NULL, &err);
         apply_edit(e, op, which, child);
         buf x = BUF_INIT, y = BUF_INIT;
-        write_doc(c, &st, &x);
-        write_doc(e, &st, &y);
+        json_write_buf(c, &st, &x);
+        json_write_buf(e, &st, &y);
         if (x.len != y.len || memcmp(x.data, y.data, x.len))
             abort();    /* the same edit came out differently on a packed parse */
         buf_free(&x), buf_free(&y);
@@ -158,15 +150,15 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
     if (apply_edit(a, op, which, child)) {
         apply_edit(b, op, which, child);
         buf got = BUF_INIT;
-        write_doc(a, &st, &got);
+        json_write_buf(a, &st, &got);
         json_doc *back = json_parse(got.data ? got.data : "", got.len, NULL, &err);
         if (!back)
             abort();    /* the writer wrote what the parser refuses */
         json_style compact;
         json_style_fixed(&compact, 0, false);
         buf x = BUF_INIT, y = BUF_INIT;
-        write_doc(back, &compact, &x);
-        write_doc(b, &compact, &y);
+        json_write_buf(back, &compact, &x);
+        json_write_buf(b, &compact, &y);
         if (x.len != y.len || memcmp(x.data, y.data, x.len))
             abort();    /* the output does not hold the edited tree */
         buf_free(&x), buf_free(&y), buf_free(&got);

@@ -97,14 +97,6 @@ static json_node *follow(json_node *root, const place *pl)
     return n;
 }
 
-static void write_doc(const json_doc *doc, const json_style *st, buf *dst)
-{
-    out o;
-    out_init_mem(&o, dst);
-    json_write(doc, NULL, st, &o);
-    out_flush(&o);
-}
-
 static int repeats;
 
 static void count_repeat(void *ctx, const json_node *dup, const json_node *first)
@@ -200,7 +192,7 @@ int main(void)
         json_style_detect(e, &se);
         json_style_detect(l, &sl);
         buf we = BUF_INIT, wl = BUF_INIT;
-        write_doc(l, &sl, &wl);
+        json_write_buf(l, &sl, &wl);
         bool same_text = wl.len == in.len && !memcmp(wl.data, in.data, in.len);
         unsigned bad = (unsigned)!same_style(&se, &sl) | (unsigned)!same_text << 1;   /* which check failed */
         /* a query and a lookup reach the same nodes */
@@ -224,8 +216,8 @@ int main(void)
         edit(e, &pl, op, child);
         edit(l, &pl, op, child);
         buf_clear(&we), buf_clear(&wl);
-        write_doc(e, &se, &we);
-        write_doc(l, &se, &wl);
+        json_write_buf(e, &se, &we);
+        json_write_buf(l, &se, &wl);
         bad |= (unsigned)!(we.len == wl.len && !memcmp(we.data, wl.data, we.len)) << 6;
         CHECK(!bad);
         if (bad)
