@@ -346,11 +346,12 @@ static void attach(json_node *parent, json_node *n)
     parent->n++;
 }
 
-/* Arrays and objects of at least this many scalars are parsed without nodes for them
- * (JM_PACKED) when the caller asks: 64 bytes a node against 2 or 3 bytes of text a value
- * made a 40 MB array of zeros take 850 MB, and 15-byte members 7 times their size. */
+/* Arrays and objects of at least this many children (scalars, or containers within
+ * PACK_LEVELS) are parsed without nodes for them (JM_PACKED) when the caller asks: 64
+ * bytes a node against 2 or 3 bytes of text a value made a 40 MB array of zeros take
+ * 850 MB, and 15-byte members 7 times their size. */
 #ifndef JSON_PACK_MIN
-#define JSON_PACK_MIN 16    /* a test build sets 1: every array and object of scalars packed */
+#define JSON_PACK_MIN 16    /* a test build sets 1: everything that can be is packed */
 #endif
 enum { PACK_MIN = JSON_PACK_MIN };
 
@@ -679,8 +680,8 @@ value:
             size_t count;
             uint16_t bloom;
             const char *close;
-            /* Checking for repeated names, an object of scalars whose names the scan finds
-             * distinct is done with: its names need not wait in the table of open objects'. */
+            /* Checking for repeated names, an object the scan finds free of them (in it and
+             * below) is done with: its names need not wait in the table of open objects'. */
             bool scan_ahead = pack || (track && *p == '{');
             /* what it may hold stays within the depth limit, which the scan does not check */
             unsigned levels = max_depth - depth < PACK_LEVELS ? max_depth - depth : PACK_LEVELS;
@@ -761,7 +762,7 @@ value:
                 goto out;
             }
             attach(parent, n);
-            parent->marks |= (uint16_t)(n->marks & JM_NAMES_BLOOM);  /* a packed object's names */
+            parent->marks |= (uint16_t)(n->marks & JM_NAMES_BLOOM);  /* the names in a packed container */
             if (parent->type == JSON_OBJECT) {
                 parent->marks |= json_name_bit(key, key_len);
                 n->key_len = (uint32_t)key_len;
