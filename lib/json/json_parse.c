@@ -355,27 +355,51 @@ static void attach(json_node *parent, json_node *n)
 #endif
 enum { PACK_MIN = JSON_PACK_MIN };
 
-/* Scans one scalar at p; returns the byte after it, or NULL when p holds anything else
- * (a container, or an error the full parse will name). */
-static const char *scan_packable_scalar(parser *ps, const char *p)
+/* Scans the string, number or literal at p into n (made for it: its type is set here)
+ * with its text, length and escape flag, decoding an escaped string when decode; returns
+ * the byte after it, or NULL with the error in ps->err. */
+static const char *scan_scalar(parser *ps, const char *p, json_node *n, bool decode)
 {
     const char *after;
     if (*p == '"') {
         const char *text;
         size_t tlen;
         bool esc;
-        after = scan_string(ps, p, &text, &tlen, &esc, false);
-        return after && tlen <= UINT32_MAX ? after : NULL;
-    }
-    if (*p == '-' || is_digit(*p)) {
+        after = scan_string(ps, p, &text, &tlen, &esc, decode);
+        if (!after)
+            return NULL;
+        if (tlen > UINT32_MAX)
+            return fail(ps, p, "string longer than 4 GiB"), NULL;
+        n->type = JSON_STRING;
+        n->p = (void *)text;
+        n->n = (uint32_t)tlen;
+        if (esc)
+            n->flags |= JF_ESCAPED;
+    } else if (*p == '-' || is_digit(*p)) {
         after = scan_number(ps, p);
-        return after && (size_t)(after - p) <= UINT32_MAX ? after : NULL;
-    }
-    if (*p == 't' || *p == 'f' || *p == 'n') {
+        if (!after)
+            return NULL;
+        if ((size_t)(after - p) > UINT32_MAX)
+            return fail(ps, p, "number longer than 4 GiB"), NULL;
+        n->type = JSON_NUMBER;
+        n->p = (void *)p;
+        n->n = (uint32_t)(after - p);
+    } else {
         json_type t;
-        return scan_literal(ps, p, &t);
+        after = scan_literal(ps, p, &t);
+        if (!after)
+            return NULL;
+        n->type = (uint8_t)t;
     }
-    return NULL;
+    return after;
+}
+
+/* Scans one scalar at p, decoding nothing; returns the byte after it, or NULL when p holds
+ * anything else (a container, or an error the full parse will name). */
+static const char *scan_packable_scalar(parser *ps, const char *p)
+{
+    json_node scratch = {0};
+    return *p == '[' || *p == '{' ? NULL : scan_scalar(ps, p, &scratch, false);
 }
 
 /* How deep a packed container may hold containers: with 3, its children may be
@@ -495,26 +519,9 @@ static void fill(parser *ps, json_node *c, unsigned levels)
             } else {
                 fill(ps, n, levels - 1);
             }
-        } else if (*p == '"') {
-            const char *text;
-            size_t tlen;
-            bool esc;
-            n = new_node(doc, JSON_STRING, (size_t)(p - src));
-            after = scan_string(ps, p, &text, &tlen, &esc, true);
-            n->p = (void *)text;
-            n->n = (uint32_t)tlen;
-            if (esc)
-                n->flags |= JF_ESCAPED;
-        } else if (*p == '-' || is_digit(*p)) {
-            n = new_node(doc, JSON_NUMBER, (size_t)(p - src));
-            after = scan_number(ps, p);
-            n->p = (void *)p;
-            n->n = after ? (uint32_t)(after - p) : 0;
         } else {
-            json_type t = JSON_NULL;
             n = new_node(doc, JSON_NULL, (size_t)(p - src));
-            after = scan_literal(ps, p, &t);
-            n->type = (uint8_t)t;
+            after = scan_scalar(ps, p, n, true);
         }
         if (!after)
             abort();    /* as above */
@@ -699,37 +706,13 @@ value:
                 keyset_push(&keys);
             break;
         }
-        case '"': {
-            const char *text;
-            size_t tlen;
-            bool esc;
-            n = NEW_NODE(JSON_STRING, max_depth + 1);
-            after = scan_string(&ps, p, &text, &tlen, &esc, ps.tree);
-            if (!after)
-                goto out;
-            if (tlen > UINT32_MAX) {
-                fail(&ps, p, "string longer than 4 GiB");
-                goto out;
-            }
-            n->p = (void *)text;
-            n->n = (uint32_t)tlen;
-            if (esc)
-                n->flags |= JF_ESCAPED;
-            set_end(n, (size_t)(after - src));
-            break;
-        }
+        case '"':
         case '-': case '0': case '1': case '2': case '3': case '4':
         case '5': case '6': case '7': case '8': case '9':
-            n = NEW_NODE(JSON_NUMBER, max_depth + 1);
-            after = scan_number(&ps, p);
+            n = NEW_NODE(JSON_NULL, max_depth + 1);
+            after = scan_scalar(&ps, p, n, ps.tree);
             if (!after)
                 goto out;
-            if ((size_t)(after - p) > UINT32_MAX) {
-                fail(&ps, p, "number longer than 4 GiB");
-                goto out;
-            }
-            n->p = (void *)p;
-            n->n = (uint32_t)(after - p);
             set_end(n, (size_t)(after - src));
             break;
         case ']':
@@ -740,12 +723,10 @@ value:
             /* fall through */
         default:
             if ((*p >= 'a' && *p <= 'z') || (*p >= 'A' && *p <= 'Z')) {
-                json_type t;
                 n = NEW_NODE(JSON_NULL, max_depth + 1);
-                after = scan_literal(&ps, p, &t);
+                after = scan_scalar(&ps, p, n, ps.tree);     /* a literal, or its error */
                 if (!after)
                     goto out;
-                n->type = (uint8_t)t;
                 set_end(n, (size_t)(after - src));
                 break;
             }
