@@ -146,8 +146,8 @@ static int read_input(pipeline *p)
         return EXIT_IO;
     }
     json_error jerr;
-    /* Read into memory and kept as it is: arrays of scalars may stay without nodes until
-     * a rule or a check looks inside them. */
+    /* Read into memory and kept as it is: wide arrays and objects may stay without nodes
+     * until a rule or a check looks inside them (JM_PACKED). */
     json_parse_opts po = {0};
     po.pack_scalars = true;
     p->doc = json_parse(p->in.data, p->in.len, &po, &jerr);

@@ -470,7 +470,7 @@ config_kind validator_check_buffer(validator *v, const char *src, size_t len, co
         /* Nothing needs a tree: check syntax and repeated names while streaming. */
         json_doc view = {.src = src, .src_len = len};
         dup_ctx c = {&view, file, d, 0, 0};
-        json_parse_opts po = {0, true, report_dup_at, false, &c, false, false};
+        json_parse_opts po = {.check_only = true, .on_duplicate = report_dup_at, .ctx = &c};
         json_doc *ok = json_parse(src, len, &po, &err);
         if (!ok)
             diag_add(d, SEV_ERROR, err.rule, file, err.offset, err.offset, "%s", err.msg);

@@ -57,9 +57,9 @@ enum json_marks {
     JM_RESHAPED = 4,        /* children were added, removed, renamed or moved in: the writer
                                cannot keep the source text between them */
     JM_USER = 8,            /* bits 3 to 6 are free for callers (cleared by themselves) */
-    JM_PACKED = 0x80,       /* an array or object of scalars parsed without nodes for them (p
-                               holds the document): json_first makes them when first asked. A
-                               packed object's names hold no escape and none repeats */
+    JM_PACKED = 0x80,       /* an array or object parsed without nodes for its children (p
+                               holds the document): json_first makes them when first asked.
+                               No name in it has an escape or repeats in its object */
     JM_NAMES_BLOOM = 0xFF00 /* containers: one bit per hash class of every member name below,
                                so a search for a name can skip subtrees without it */
 };
@@ -111,7 +111,7 @@ typedef struct json_doc {
     size_t src_split;       /* when src joins two files: where the second starts (else 0) */
     size_t body_start;      /* where the root value starts in src (after leading white space) */
     size_t body_end;        /* where it ends (trailing white space follows) */
-    void (*unpack)(struct json_doc *doc, json_node *arr);  /* json_unpack's worker (the parser) */
+    void (*unpack)(struct json_doc *doc, json_node *c);    /* json_unpack's worker (the parser) */
 } json_doc;
 
 /* Makes an empty document (root NULL) for building values from scratch. */

@@ -15,9 +15,10 @@ typedef struct json_parse_opts {
     bool dup_icase;         /* ... compared ignoring ASCII case */
     void *ctx;              /* passed to on_duplicate */
     bool allow_bom;         /* skip a leading UTF-8 byte order mark instead of refusing it */
-    bool pack_scalars;      /* a tree: arrays and objects of 16 or more scalars get no nodes
-                               for them until json_first asks (JM_PACKED); src must then stay
-                               as it is for the document's life, as always */
+    bool pack_scalars;      /* a tree: arrays and objects of 16 or more children, scalars or
+                               shallow containers, get no nodes for them until json_first
+                               asks (JM_PACKED); src must then stay as it is for the
+                               document's life, as always */
 } json_parse_opts;
 
 #define JSON_DEFAULT_MAX_DEPTH 1000
