@@ -68,11 +68,17 @@ size_t json_end(const json_doc *doc, const json_node *n)
     return json_value_token_end(doc->src, doc->src_len, n->start);
 }
 
-static const char *skip_space(const char *p, const char *end)
+size_t json_space_end(const char *src, size_t len, size_t pos)
 {
-    while (p < end && (*p == ' ' || *p == '\t' || *p == '\n' || *p == '\r'))
-        p++;
-    return p;
+    while (pos < len && (src[pos] == ' ' || src[pos] == '\t' || src[pos] == '\n' || src[pos] == '\r'))
+        pos++;
+    return pos;
+}
+
+size_t json_member_value_offset(const char *src, size_t len, size_t key)
+{
+    size_t colon = json_space_end(src, len, json_string_token_end(src, len, key));
+    return json_space_end(src, len, colon + 1);
 }
 
 /* Does the packed object obj have a member named key[0..len)? Read from its text, so that
@@ -81,15 +87,16 @@ static const char *skip_space(const char *p, const char *end)
 static bool packed_has(const json_node *obj, const char *key, size_t len, bool icase)
 {
     const json_doc *doc = obj->p;
-    const char *src = doc->src, *end = src + doc->src_len, *p = src + obj->start + 1;
+    const char *src = doc->src;
+    size_t n = doc->src_len, at = obj->start + 1;
     for (uint32_t i = 0; i < obj->n; i++) {
-        const char *name = skip_space(p, end) + 1;
-        const char *q = memchr(name, '"', (size_t)(end - name));
+        size_t quote = json_space_end(src, n, at);
+        const char *name = src + quote + 1;
+        const char *q = memchr(name, '"', n - quote - 1);
         if ((size_t)(q - name) == len && (icase ? ascii_ieq(name, key, len) : !memcmp(name, key, len)))
             return true;
-        p = skip_space(skip_space(q + 1, end) + 1, end);   /* past the colon */
-        p = src + json_value_token_end(src, doc->src_len, (size_t)(p - src));
-        p = skip_space(p, end) + 1;     /* past the comma */
+        at = json_value_token_end(src, n, json_member_value_offset(src, n, quote));
+        at = json_space_end(src, n, at) + 1;    /* past the comma */
     }
     return false;
 }

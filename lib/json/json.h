@@ -207,6 +207,13 @@ size_t json_string_token_end(const char *src, size_t len, size_t pos);
 /* Returns the offset just past the valid JSON value whose text starts at pos. */
 size_t json_value_token_end(const char *src, size_t len, size_t pos);
 
+/* Returns the offset of the first byte at or after pos that is not JSON white space. */
+size_t json_space_end(const char *src, size_t len, size_t pos);
+
+/* Returns where the value of the member whose name's quote is at key starts (past the
+ * name, the colon and the white space around it), in valid JSON text. */
+size_t json_member_value_offset(const char *src, size_t len, size_t key);
+
 /* The node after n in document order within the subtree of top (n itself in it), or NULL
  * after its last node: a walk of any depth without recursion. */
 json_node *json_next_within(const json_node *top, const json_node *n);

@@ -40,20 +40,6 @@ static size_t child_offset(const json_doc *doc, const json_node *child)
     return k != JSON_NOPOS ? k : child->start;
 }
 
-static size_t skip_space_at(const char *src, size_t len, size_t i)
-{
-    while (i < len && strchr(" \t\r\n", src[i]) && src[i])
-        i++;
-    return i;
-}
-
-/* The offset of the value of the member whose name's quote is at key (past the colon). */
-static size_t member_value_at(const char *src, size_t len, size_t key)
-{
-    size_t i = skip_space_at(src, len, json_string_token_end(src, len, key));
-    return skip_space_at(src, len, i + 1);
-}
-
 /* The offset of the first member name's quote in the text of the container at
  * start..end, or JSON_NOPOS when it holds none: the first object in the text that has a
  * member, which is the first in depth-first order. */
@@ -63,7 +49,7 @@ static size_t packed_first_key(const char *src, size_t end, size_t start)
         if (src[i] == '"') {
             i = json_string_token_end(src, end, i) - 1;
         } else if (src[i] == '{') {
-            size_t k = skip_space_at(src, end, i + 1);
+            size_t k = json_space_end(src, end, i + 1);
             if (k < end && src[k] == '"')
                 return k;
         }
@@ -83,7 +69,7 @@ static bool first_member_at(const json_doc *doc, const json_node *n, size_t *key
         *key = packed_first_key(doc->src, json_end(doc, n), n->start);
         if (*key == JSON_NOPOS)
             return false;
-        *value = member_value_at(doc->src, doc->src_len, *key);
+        *value = json_member_value_offset(doc->src, doc->src_len, *key);
         return true;
     }
     if (n->type == JSON_OBJECT && n->p) {
@@ -115,8 +101,8 @@ void json_style_detect(const json_doc *doc, json_style *st)
     const json_node *first = NULL;
     size_t from = root->start + 1, to, first_end = JSON_NOPOS, second = JSON_NOPOS;
     if (root->marks & JM_PACKED) {
-        to = skip_space_at(src, doc->src_len, from);
-        size_t value = root->type == JSON_OBJECT ? member_value_at(src, doc->src_len, to) : to;
+        to = json_space_end(src, doc->src_len, from);
+        size_t value = root->type == JSON_OBJECT ? json_member_value_offset(src, doc->src_len, to) : to;
         first_end = json_value_token_end(src, doc->src_len, value);
         second = first_end;
         while (second < doc->src_len && strchr(" \t\r\n,", src[second]) && src[second])
